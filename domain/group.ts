@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { idSchema } from './ids';
+
+export const GROUP_NAME_MAX = 100;
+export const GROUP_DESCRIPTION_MAX = 500;
+export const GROUP_METADATA_MAX_KEYS = 50;
+export const GROUP_METADATA_KEY_MAX = 40;
+export const GROUP_METADATA_VALUE_MAX = 500;
+
+/** Integer milliseconds since the epoch, set by the writing device. */
+export const timestampSchema = z.number().int().nonnegative().max(8.64e15);
+
+/** What a person types into the group form: the rules of DESIGN.md, written once. */
+export const groupInputSchema = z
+  .object({
+    name: z
+      .string()
+      .trim()
+      .min(1, { message: 'name.required' })
+      .max(GROUP_NAME_MAX, { message: 'name.tooLong' }),
+    description: z.string().trim().max(GROUP_DESCRIPTION_MAX, { message: 'description.tooLong' }),
+    metadata: z
+      .record(
+        z.string().min(1).max(GROUP_METADATA_KEY_MAX, { message: 'metadata.keyTooLong' }),
+        z.string().max(GROUP_METADATA_VALUE_MAX, { message: 'metadata.valueTooLong' }),
+      )
+      .refine((m) => Object.keys(m).length <= GROUP_METADATA_MAX_KEYS, { message: 'metadata.tooManyKeys' }),
+  })
+  .strict();
+
+export type GroupInput = z.infer<typeof groupInputSchema>;
+
+/**
+ * A stored group as it travels between device and server. `name` must already be
+ * trimmed here: a document is what was saved, not what was typed.
+ */
+export const groupSchema = z
+  .object({
+    id: idSchema,
+    name: z
+      .string()
+      .min(1, { message: 'name.required' })
+      .max(GROUP_NAME_MAX, { message: 'name.tooLong' })
+      .refine((s) => s === s.trim(), { message: 'name.notTrimmed' }),
+    description: z.string().max(GROUP_DESCRIPTION_MAX, { message: 'description.tooLong' }),
+    metadata: groupInputSchema.shape.metadata,
+    createdAt: timestampSchema,
+    updatedAt: timestampSchema,
+  })
+  .strict();
+
+export type Group = z.infer<typeof groupSchema>;
+
+/** Error keys used by forms (translated in the renderer) and sent as messages by the server. */
+export type GroupFieldError = { field: string; key: string };
+
+export function groupFieldErrors(error: z.ZodError): GroupFieldError[] {
+  return error.issues.map((issue) => ({
+    field: String(issue.path[0] ?? ''),
+    key: issue.message,
+  }));
+}
+
+/** Builds a new group document from form input at time `now`. */
+export function createGroup(input: GroupInput, id: string, now: number): Group {
+  const clean = groupInputSchema.parse(input);
+  return { id, ...clean, createdAt: now, updatedAt: now };
+}
+
+/** Applies an edit from the form to a stored group, keeping its id and creation time. */
+export function updateGroup(group: Group, input: Partial<GroupInput>, now: number): Group {
+  const clean = groupInputSchema.parse({
+    name: input.name ?? group.name,
+    description: input.description ?? group.description,
+    metadata: input.metadata ?? group.metadata,
+  });
+  return { ...group, ...clean, updatedAt: Math.max(now, group.updatedAt) };
+}

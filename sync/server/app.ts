@@ -1,0 +1,94 @@
+/** Builds the HTTP app: the sync protocol and auth under /api/v1, with one error shape. */
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { API_PREFIX } from '../protocol';
+import { authenticate } from './auth/accounts';
+import type { ChangeBus } from './changeBus';
+import type { ServerConfig } from './config';
+import { ApiError } from './errors';
+import { bearerToken } from './http';
+import { authRoutes } from './routes/auth';
+import { healthRoutes } from './routes/health';
+import { syncRoutes } from './routes/sync';
+import type { Database } from './storage/database';
+
+export type AppContext = {
+  db: Database;
+  bus: ChangeBus;
+  config: Pick<ServerConfig, 'tokenTtlMs'>;
+  /** Closers of open event streams, so shutdown does not wait on them. */
+  streams: Set<() => void>;
+};
+
+export type AppOptions = {
+  db: Database;
+  bus: ChangeBus;
+  config: Pick<ServerConfig, 'tokenTtlMs' | 'logLevel'>;
+  /** Origins allowed to call the API from a browser; the desktop app and `start:web` are on others. */
+  logger?: boolean;
+};
+
+const BODY_LIMIT_BYTES = 5 * 1024 * 1024;
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    bodyLimit: BODY_LIMIT_BYTES,
+    logger: options.logger
+      ? {
+          level: options.config.logLevel,
+          // Tokens and passwords never reach the log.
+          redact: ['req.headers.authorization', 'req.headers.cookie', 'body.password'],
+        }
+      : false,
+  });
+  const ctx: AppContext = { db: options.db, bus: options.bus, config: options.config, streams: new Set() };
+
+  // The renderer is served from another origin (Vite, the desktop app's own scheme), and
+  // authenticates with a bearer token, never cookies: any origin may call, none gets credentials.
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('access-control-allow-origin', '*');
+    if (request.method === 'OPTIONS') {
+      return reply
+        .header('access-control-allow-methods', 'GET, POST, PATCH, DELETE, OPTIONS')
+        .header('access-control-allow-headers', 'authorization, content-type')
+        .header('access-control-max-age', '600')
+        .code(204)
+        .send();
+    }
+    return undefined;
+  });
+
+  app.decorateRequest('auth', null);
+  app.addHook('preHandler', async (request) => {
+    const token = bearerToken(request);
+    request.auth = token ? await authenticate(ctx.db, token) : null;
+  });
+
+  app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
+    if (error instanceof ApiError) return reply.code(error.statusCode).send(error.toBody());
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      const code = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'payload_too_large' : 'bad_request';
+      const message = status === 415 ? 'Send JSON: content-type application/json.' : error.message;
+      return reply.code(status).send({ error: { code: status === 415 ? 'unsupported_media_type' : code, message } });
+    }
+    request.log.error(error);
+    return reply.code(500).send({ error: { code: 'internal', message: 'Something went wrong on the server.' } });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${request.url}.` } }),
+  );
+
+  app.addHook('onClose', async () => {
+    for (const close of [...ctx.streams]) close();
+  });
+
+  await app.register(
+    async (api) => {
+      await healthRoutes(api);
+      await authRoutes(api, ctx);
+      await syncRoutes(api, ctx);
+    },
+    { prefix: API_PREFIX },
+  );
+  return app;
+}

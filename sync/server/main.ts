@@ -1,0 +1,26 @@
+/** `npm run server`: the central server, configured by HOST, PORT, DATABASE_URL, COHORT_DATA_DIR. */
+import { buildApp } from './app';
+import { createLocalChangeBus } from './changeBus';
+import { configFromEnv } from './config';
+import { openDatabase } from './storage/open';
+
+const config = configFromEnv();
+const db = await openDatabase(config);
+const bus = createLocalChangeBus();
+const app = await buildApp({ db, bus, config, logger: true });
+
+let stopping = false;
+async function stop(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  app.log.info(`${signal}: closing`);
+  await app.close();
+  await bus.close();
+  await db.close();
+  process.exit(0);
+}
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));
+
+await app.listen({ host: config.host, port: config.port });
+app.log.info(`storage: ${db.kind === 'postgres' ? 'PostgreSQL' : `embedded (${config.dataDir})`}`);

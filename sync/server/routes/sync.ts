@@ -1,0 +1,116 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { idSchema } from '../../../domain/ids';
+import {
+  checkpointSchema,
+  PULL_LIMIT_DEFAULT,
+  PULL_LIMIT_MAX,
+  PUSH_ROWS_MAX,
+  SYNC_COLLECTIONS,
+  syncCollectionSchema,
+  type Checkpoint,
+  type StreamEvent,
+} from '../../protocol';
+import type { AppContext } from '../app';
+import { COLLECTIONS } from '../collections';
+import { ApiError, badRequest } from '../errors';
+import { parseBody, requireAuth } from '../http';
+import { pullChanges, pushChanges } from '../syncStore';
+
+const wireDocument = z.looseObject({ id: idSchema, _deleted: z.boolean() });
+const pushBody = z
+  .array(
+    z.object({ assumedMasterState: wireDocument.nullable().optional(), newDocumentState: wireDocument }).strict(),
+  )
+  .max(PUSH_ROWS_MAX, { message: `at most ${PUSH_ROWS_MAX} rows per push` });
+
+const pullQuery = z
+  .object({
+    checkpoint: z.string().max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(PULL_LIMIT_MAX).default(PULL_LIMIT_DEFAULT),
+  })
+  .strict();
+
+function collectionFrom(params: unknown) {
+  const parsed = syncCollectionSchema.safeParse((params as { collection?: unknown }).collection);
+  if (!parsed.success) {
+    throw new ApiError(404, 'unknown_collection', `Collections are ${SYNC_COLLECTIONS.join(', ')}.`);
+  }
+  return COLLECTIONS[parsed.data];
+}
+
+function parseCheckpoint(raw: string | undefined): Checkpoint | null {
+  if (raw === undefined || raw === '' || raw === 'null') return null;
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw badRequest('checkpoint must be the JSON the server sent.');
+  }
+  const parsed = checkpointSchema.safeParse(json);
+  if (!parsed.success) throw badRequest('checkpoint must be the JSON the server sent.');
+  return parsed.data;
+}
+
+/** How often an idle stream sends a comment, so proxies and the device know it is alive. */
+const HEARTBEAT_MS = 20_000;
+
+export async function syncRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  app.get('/sync/:collection/pull', async (request) => {
+    const spec = collectionFrom(request.params);
+    const auth = requireAuth(request, spec.readPermission);
+    const query = parseBody(pullQuery, request.query);
+    return pullChanges(ctx.db, spec, auth.organization.id, parseCheckpoint(query.checkpoint), query.limit);
+  });
+
+  app.post('/sync/:collection/push', async (request) => {
+    const spec = collectionFrom(request.params);
+    const auth = requireAuth(request);
+    const rows = parseBody(pushBody, request.body);
+    const result = await pushChanges(
+      ctx.db,
+      spec,
+      { organizationId: auth.organization.id, permissions: auth.permissions },
+      rows.map((r) => ({ assumedMasterState: r.assumedMasterState ?? null, newDocumentState: r.newDocumentState })),
+    );
+    if (result.written > 0) {
+      const latest = await pullLatestCheckpoint(ctx, spec.table, auth.organization.id);
+      ctx.bus.publish(auth.organization.id, { collection: spec.name, checkpoint: latest });
+    }
+    return { conflicts: result.conflicts, rejections: result.rejections };
+  });
+
+  app.get('/sync/stream', async (request, reply) => {
+    const auth = requireAuth(request);
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    send('ready', { collections: SYNC_COLLECTIONS });
+    const unsubscribe = ctx.bus.subscribe(auth.organization.id, (event: StreamEvent) => send('change', event));
+    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS);
+    const close = () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+      ctx.streams.delete(close);
+    };
+    ctx.streams.add(() => {
+      close();
+      res.end();
+    });
+    request.raw.on('close', close);
+  });
+}
+
+async function pullLatestCheckpoint(ctx: AppContext, table: string, organizationId: string): Promise<Checkpoint> {
+  const rows = await ctx.db.query<{ seq: unknown }>(
+    `SELECT COALESCE(MAX(seq), 0) AS seq FROM ${table} WHERE organization_id = $1`,
+    [organizationId],
+  );
+  return { seq: Number(rows[0]?.seq ?? 0) };
+}

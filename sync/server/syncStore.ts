@@ -1,0 +1,148 @@
+/**
+ * Pull and push against the database, for any collection in COLLECTIONS.
+ *
+ * Invariant 1 (a pull never skips a change): every write of an organisation takes
+ * `pg_advisory_xact_lock(organisation)` before it draws its `seq`, so inside one
+ * organisation a later `seq` always commits later. A pull (`seq > checkpoint`) thus
+ * never sees seq N+1 while N is still uncommitted.
+ */
+import { sameDocumentState } from '../../domain/documents';
+import { can, writeKind } from '../../domain/permissions';
+import type { Checkpoint, PushResponse, PushRow, Rejection } from '../protocol';
+import { columnList, documentValues, rowToDocument, type CollectionSpec, type WireDocument } from './collections';
+import { toNumber, type Database, type Row, type Sql } from './storage/database';
+
+export type Actor = { organizationId: string; permissions: readonly string[] };
+
+export async function pullChanges(
+  db: Database,
+  spec: CollectionSpec,
+  organizationId: string,
+  checkpoint: Checkpoint | null,
+  limit: number,
+): Promise<{ documents: WireDocument[]; checkpoint: Checkpoint | null }> {
+  const rows = await db.query(
+    `SELECT ${columnList(spec)}, deleted, seq FROM ${spec.table}
+     WHERE organization_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+    [organizationId, checkpoint?.seq ?? 0, limit],
+  );
+  const last = rows.at(-1);
+  return {
+    documents: rows.map((row) => rowToDocument(spec, row)),
+    checkpoint: last ? { seq: toNumber(last.seq) } : checkpoint,
+  };
+}
+
+/** Locks the organisation's write order for the rest of the transaction. */
+export async function lockOrganization(tx: Sql, organizationId: string): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [organizationId]);
+}
+
+export async function writeDocument(
+  tx: Sql,
+  spec: CollectionSpec,
+  organizationId: string,
+  doc: WireDocument,
+): Promise<number> {
+  const columns = spec.columns.map((c) => c.column);
+  const values = documentValues(spec, doc);
+  const placeholders = columns.map((_, i) => `$${i + 2}`).join(', ');
+  const updates = columns
+    .filter((c) => c !== 'id')
+    .map((c) => `${c} = EXCLUDED.${c}`)
+    .join(', ');
+  const rows = await tx.query<{ seq: unknown }>(
+    `INSERT INTO ${spec.table} (organization_id, ${columns.join(', ')}, deleted, seq)
+     VALUES ($1, ${placeholders}, $${columns.length + 2}, nextval('change_seq'))
+     ON CONFLICT (organization_id, id) DO UPDATE SET ${updates}, deleted = EXCLUDED.deleted, seq = EXCLUDED.seq
+     RETURNING seq`,
+    [organizationId, ...values, doc._deleted],
+  );
+  return toNumber(rows[0]?.seq);
+}
+
+/**
+ * Applies a push. Each row is written only when its assumed master state is the
+ * server's state (invariant 2), the document is valid and the actor may make that
+ * write; otherwise the server's state comes back as a conflict, with a rejection
+ * reason when the server refused it (invariant 3).
+ */
+export async function pushChanges(
+  db: Database,
+  spec: CollectionSpec,
+  actor: Actor,
+  rows: PushRow<Record<string, unknown>>[],
+): Promise<PushResponse<WireDocument> & { written: number }> {
+  return db.transaction(async (tx) => {
+    await lockOrganization(tx, actor.organizationId);
+    const ids = [...new Set(rows.map((r) => String(r.newDocumentState.id)))];
+    const current = new Map<string, WireDocument>();
+    const existing = await tx.query<Row>(
+      `SELECT ${columnList(spec)}, deleted FROM ${spec.table} WHERE organization_id = $1 AND id = ANY($2::text[])`,
+      [actor.organizationId, ids],
+    );
+    for (const row of existing) {
+      const doc = rowToDocument(spec, row);
+      current.set(doc.id, doc);
+    }
+
+    const conflicts: WireDocument[] = [];
+    const rejections: Rejection[] = [];
+    let written = 0;
+    for (const row of rows) {
+      const incoming = row.newDocumentState;
+      const id = String(incoming.id);
+      const master = current.get(id);
+      if (!sameDocumentState(master, row.assumedMasterState)) {
+        if (master) conflicts.push(master);
+        else conflicts.push(tombstoneFor(incoming));
+        continue;
+      }
+      const refusal = checkWrite(spec, actor, master, incoming);
+      if (refusal) {
+        conflicts.push(master ?? tombstoneFor(incoming));
+        rejections.push({ id, ...refusal });
+        continue;
+      }
+      const doc = { ...(spec.schema.parse(stripDeleted(incoming)) as Record<string, unknown>), _deleted: incoming._deleted === true } as WireDocument;
+      await writeDocument(tx, spec, actor.organizationId, doc);
+      current.set(id, doc);
+      written += 1;
+    }
+    return { conflicts, rejections, written };
+  });
+}
+
+function checkWrite(
+  spec: CollectionSpec,
+  actor: Actor,
+  master: WireDocument | undefined,
+  incoming: Record<string, unknown>,
+): Omit<Rejection, 'id'> | null {
+  const kind = writeKind(master, { _deleted: incoming._deleted === true });
+  const needed = spec.writePermission(kind);
+  if (!can(actor.permissions, needed)) {
+    return { code: 'forbidden', message: `This change needs the permission ${needed}.` };
+  }
+  const parsed = spec.schema.safeParse(stripDeleted(incoming));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.join('.') || 'document';
+    return { code: 'invalid', message: `${where}: ${issue?.message ?? 'invalid'}` };
+  }
+  return null;
+}
+
+function stripDeleted(doc: Record<string, unknown>): Record<string, unknown> {
+  const { _deleted, ...rest } = doc;
+  void _deleted;
+  return rest;
+}
+
+/**
+ * The server's state of a document it never had: the pushed fields, deleted. It keeps
+ * the device's schema valid while telling it the document does not exist here.
+ */
+function tombstoneFor(incoming: Record<string, unknown>): WireDocument {
+  return { ...incoming, id: String(incoming.id), _deleted: true };
+}
