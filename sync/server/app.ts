@@ -40,6 +40,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         }
       : false,
   });
+  // JSON only: a text body is answered 415, not parsed as a string.
+  app.removeContentTypeParser(['text/plain']);
   const ctx: AppContext = { db: options.db, bus: options.bus, config: options.config, streams: new Set() };
 
   // The renderer is served from another origin (Vite, the desktop app's own scheme), and

@@ -1,0 +1,67 @@
+/**
+ * Counts local changes the server has not yet taken ("N changes waiting"). Every local
+ * write records the document's state; a push that the server accepted, or answered
+ * with its own state, settles it. Kept in a local document, so the count survives a
+ * restart while offline.
+ */
+import { BehaviorSubject } from 'rxjs';
+import type { RxCollection, RxDatabase } from 'rxdb';
+import { stableStringify, toWireDocument } from '../../domain/documents';
+
+const OUTBOX_DOC = 'sync-outbox';
+type Entries = Record<string, string>;
+
+export class Outbox {
+  private entries: Entries = {};
+  private writes: Promise<unknown> = Promise.resolve();
+  readonly count$ = new BehaviorSubject(0);
+
+  private constructor(private readonly db: RxDatabase) {}
+
+  static async open(db: RxDatabase): Promise<Outbox> {
+    const outbox = new Outbox(db);
+    const stored = await db.getLocal<{ entries: Entries }>(OUTBOX_DOC);
+    outbox.entries = { ...(stored?.get('entries') ?? {}) };
+    outbox.count$.next(Object.keys(outbox.entries).length);
+    return outbox;
+  }
+
+  /** Records local writes to `collection` (RxDB hooks run for local writes, not replicated ones). */
+  track(name: string, collection: RxCollection): void {
+    const record = (data: object) => this.mark(name, data);
+    collection.postInsert((data) => record(data), false);
+    collection.postSave((data) => record(data), false);
+    collection.postRemove((data) => record({ ...data, _deleted: true }), false);
+  }
+
+  mark(collection: string, doc: object): Promise<unknown> {
+    const wire = toWireDocument(doc as { id: string });
+    this.entries[`${collection}/${wire.id}`] = stableStringify(wire);
+    return this.persist();
+  }
+
+  /**
+   * The server took `pushed` (or answered with its own state for `conflicted` ids).
+   * An entry is settled only when no later local write replaced the pushed state.
+   */
+  settle(collection: string, pushed: object[], conflicted: Set<string>): Promise<unknown> {
+    let changed = false;
+    for (const doc of pushed) {
+      const wire = toWireDocument(doc as { id: string });
+      const key = `${collection}/${wire.id}`;
+      if (this.entries[key] === undefined) continue;
+      if (conflicted.has(wire.id) || this.entries[key] === stableStringify(wire)) {
+        delete this.entries[key];
+        changed = true;
+      }
+    }
+    return changed ? this.persist() : Promise.resolve();
+  }
+
+  private persist(): Promise<unknown> {
+    this.count$.next(Object.keys(this.entries).length);
+    const snapshot = { entries: { ...this.entries } };
+    this.writes = this.writes.then(() => this.db.upsertLocal(OUTBOX_DOC, snapshot)).catch(() => undefined);
+    return this.writes;
+  }
+}

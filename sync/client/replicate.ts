@@ -1,0 +1,215 @@
+/**
+ * Replicates the local collections with the server: one RxDB replication per
+ * collection over the HTTP pull/push endpoints, driven live by the change stream,
+ * retried with backoff, and re-synced on reconnect and on a timer.
+ */
+import { BehaviorSubject, Subject } from 'rxjs';
+import type { RxCollection, RxDatabase } from 'rxdb';
+import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
+import type { Checkpoint, SyncCollection } from '../protocol';
+import { createApiClient, isAuthError, NetworkError } from './api';
+import { backoffDelay } from './backoff';
+import { Outbox } from './outbox';
+import { syncPhase, type SyncErrorInfo, type SyncFacts, type SyncStatus } from './status';
+import { openChangeStream } from './stream';
+
+export type SyncOptions = {
+  db: RxDatabase;
+  collections: Partial<Record<SyncCollection, RxCollection>>;
+  serverUrl: string;
+  token: string;
+  fetch?: typeof fetch;
+  /** Whether the OS says the device is online (navigator.onLine in the renderer). */
+  online$?: BehaviorSubject<boolean>;
+  /** Wait for leadership among browser tabs before replicating (see database.ts). */
+  waitForLeadership?: boolean;
+  /** A full re-sync on this interval, besides the stream. */
+  resyncIntervalMs?: number;
+  pullBatchSize?: number;
+  pushBatchSize?: number;
+  /** Called once when the server says the token is no longer valid. */
+  onAuthExpired?: () => void;
+};
+
+export type SyncController = {
+  status$: BehaviorSubject<SyncStatus>;
+  /** Pull and push everything now. */
+  syncNow(): void;
+  /** Resolves when every collection has nothing left to pull or push (never times out: do not block the UI on it). */
+  awaitInSync(): Promise<void>;
+  replications: Partial<Record<SyncCollection, RxReplicationState<SyncedDoc, Checkpoint>>>;
+  stop(): Promise<void>;
+};
+
+/** What replication needs to know of a document: its id. */
+type SyncedDoc = { id: string };
+
+const DEFAULT_RESYNC_MS = 5 * 60_000;
+
+export async function startSync(options: SyncOptions): Promise<SyncController> {
+  const api = createApiClient({ serverUrl: options.serverUrl, token: options.token, fetch: options.fetch });
+  const outbox = await Outbox.open(options.db);
+  const online$ = options.online$ ?? new BehaviorSubject(true);
+  const facts: SyncFacts = { online: online$.value, active: false, pending: 0, lastSyncedAt: null, error: null };
+  const status$ = new BehaviorSubject<SyncStatus>({ ...facts, phase: syncPhase(facts) });
+  const update = (patch: Partial<SyncFacts>) => {
+    Object.assign(facts, patch);
+    status$.next({ ...facts, phase: syncPhase(facts) });
+  };
+  let stopped = false;
+  let authExpired = false;
+  let failures = 0;
+
+  const fail = (error: unknown) => {
+    if (stopped) return;
+    const info = describeError(error);
+    if (info.kind === 'auth' && !authExpired) {
+      authExpired = true;
+      update({ error: info, active: false });
+      void stopReplications();
+      options.onAuthExpired?.();
+      return;
+    }
+    failures += 1;
+    const delay = backoffDelay(failures);
+    for (const r of replicationList()) r.retryTime = delay;
+    update({ error: info });
+  };
+  const succeed = () => {
+    if (failures > 0 || facts.error) {
+      failures = 0;
+      for (const r of replicationList()) r.retryTime = backoffDelay(0);
+      update({ error: null });
+    }
+  };
+
+  const streams: Partial<Record<SyncCollection, Subject<'RESYNC'>>> = {};
+  const replications: SyncController['replications'] = {};
+  const replicationList = () => Object.values(replications);
+
+  for (const [name, collection] of Object.entries(options.collections) as [SyncCollection, RxCollection][]) {
+    outbox.track(name, collection);
+    const stream$ = new Subject<'RESYNC'>();
+    streams[name] = stream$;
+    const replication = replicateRxCollection<SyncedDoc, Checkpoint>({
+      replicationIdentifier: `cohort-${name}-${options.serverUrl}`,
+      collection,
+      live: true,
+      retryTime: backoffDelay(0),
+      waitForLeadership: options.waitForLeadership ?? false,
+      autoStart: true,
+      pull: {
+        batchSize: options.pullBatchSize ?? 500,
+        stream$: stream$.asObservable(),
+        handler: async (checkpoint, batchSize) => {
+          const result = await api.pull<SyncedDoc>(name, checkpoint, batchSize);
+          succeed();
+          return { documents: result.documents, checkpoint: result.checkpoint ?? checkpoint };
+        },
+      },
+      push: {
+        batchSize: options.pushBatchSize ?? 100,
+        handler: async (rows) => {
+          const result = await api.push<SyncedDoc>(
+            name,
+            rows.map((r) => ({ assumedMasterState: r.assumedMasterState ?? null, newDocumentState: r.newDocumentState })),
+          );
+          succeed();
+          const conflicted = new Set(result.conflicts.map((d) => d.id));
+          await outbox.settle(
+            name,
+            rows.map((r) => r.newDocumentState),
+            conflicted,
+          );
+          return result.conflicts;
+        },
+      },
+    });
+    replication.error$.subscribe((error) => fail(unwrapReplicationError(error)));
+    replications[name] = replication;
+  }
+
+  const subs = [
+    outbox.count$.subscribe((pending) => update({ pending })),
+    online$.subscribe((online) => {
+      update({ online });
+      if (online && !stopped) {
+        changeStream.reconnectNow();
+        for (const r of replicationList()) r.reSync();
+      }
+    }),
+  ];
+  for (const r of replicationList()) {
+    subs.push(
+      r.active$.subscribe(() => {
+        const active = replicationList().some((x) => isActive(x));
+        // A cycle that just ended without an error is a completed sync.
+        if (facts.active && !active && !facts.error) update({ active, lastSyncedAt: Date.now() });
+        else if (facts.active !== active) update({ active });
+      }),
+    );
+  }
+
+  const changeStream = openChangeStream({
+    serverUrl: options.serverUrl,
+    token: options.token,
+    fetch: options.fetch,
+    handlers: {
+      onOpen: () => {
+        for (const s of Object.values(streams)) s.next('RESYNC');
+      },
+      onChange: (event) => streams[event.collection]?.next('RESYNC'),
+      onError: (error, status) => {
+        if (status === 401) fail(new Error('401'));
+        else if (status === undefined && error instanceof TypeError) update({ online: online$.value });
+      },
+    },
+  });
+  const timer = setInterval(() => {
+    for (const r of replicationList()) r.reSync();
+  }, options.resyncIntervalMs ?? DEFAULT_RESYNC_MS);
+
+  async function stopReplications() {
+    changeStream.close();
+    clearInterval(timer);
+    await Promise.all(replicationList().map((r) => r.cancel()));
+  }
+
+  return {
+    status$,
+    replications,
+    syncNow() {
+      if (stopped || authExpired) return;
+      changeStream.reconnectNow();
+      for (const r of replicationList()) r.reSync();
+    },
+    async awaitInSync() {
+      await Promise.all(replicationList().map((r) => r.awaitInSync()));
+    },
+    async stop() {
+      stopped = true;
+      for (const s of subs) s.unsubscribe();
+      await stopReplications();
+    },
+  };
+}
+
+function isActive(r: RxReplicationState<SyncedDoc, Checkpoint>): boolean {
+  return r.subjects.active.getValue();
+}
+
+/** RxDB wraps handler errors (RC_PULL, RC_PUSH); the cause is in `parameters.errors`. */
+function unwrapReplicationError(error: unknown): unknown {
+  const params = (error as { parameters?: { errors?: unknown[]; error?: unknown } }).parameters;
+  return params?.errors?.[0] ?? params?.error ?? error;
+}
+
+function describeError(error: unknown): SyncErrorInfo {
+  if (isAuthError(error) || (error instanceof Error && error.message === '401')) {
+    return { kind: 'auth', message: 'Your sign-in has expired. Sign in again to resume sync.' };
+  }
+  if (error instanceof NetworkError || error instanceof TypeError) {
+    return { kind: 'network', message: 'The server cannot be reached.' };
+  }
+  return { kind: 'server', message: error instanceof Error ? error.message : String(error) };
+}

@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, testStorages, type TestServer } from '../testing';
+
+describe.each(testStorages())('auth over HTTP (%s storage)', (storage) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer(storage);
+  });
+  afterAll(() => server.close());
+
+  const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+    fetch(server.url + path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
+
+  it('answers health', async () => {
+    const res = await fetch(`${server.url}/api/v1/health`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+  });
+
+  it('signs in with the right password and returns the user, organisation and permissions', async () => {
+    const res = await post('/api/v1/auth/login', { email: 'Practitioner@demo.test', password: 'cohort-demo' });
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.token).toMatch(/^[A-Za-z0-9_-]{40,}$/);
+    expect(body.user).toMatchObject({ email: 'practitioner@demo.test', role: 'practitioner' });
+    expect(body.organization).toEqual({ id: 'org-demo', name: 'Demo practice' });
+    expect(body.permissions).toContain('client_groups.create');
+    expect(body.permissions).not.toContain('client_groups.delete');
+    const me = await fetch(`${server.url}/api/v1/me`, { headers: { authorization: `Bearer ${body.token}` } });
+    expect(me.status).toBe(200);
+    expect((await me.json()).user.email).toBe('practitioner@demo.test');
+  });
+
+  it('refuses a wrong password and an unknown email alike, without saying which', async () => {
+    const wrong = await post('/api/v1/auth/login', { email: 'admin@demo.test', password: 'nope' });
+    const unknown = await post('/api/v1/auth/login', { email: 'nobody@demo.test', password: 'nope' });
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    expect(await wrong.json()).toEqual(await unknown.json());
+  });
+
+  it('answers 400 with {error} for a malformed login body, and 415 for a non-JSON one', async () => {
+    const missing = await post('/api/v1/auth/login', { email: 'admin@demo.test' });
+    expect(missing.status).toBe(400);
+    expect((await missing.json()).error.code).toBe('bad_request');
+    const extra = await post('/api/v1/auth/login', { email: 'a', password: 'b', organizationId: 'org-other' });
+    expect(extra.status).toBe(400);
+    const text = await fetch(`${server.url}/api/v1/auth/login`, { method: 'POST', body: 'email=a' });
+    expect(text.status).toBe(415);
+    expect((await text.json()).error.code).toBe('unsupported_media_type');
+    const broken = await fetch(`${server.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"email":',
+    });
+    expect(broken.status).toBe(400);
+  });
+
+  it('refuses requests without a token, with an unknown one, and after sign-out (401)', async () => {
+    expect((await fetch(`${server.url}/api/v1/me`)).status).toBe(401);
+    const bad = await fetch(`${server.url}/api/v1/me`, { headers: { authorization: 'Bearer not-a-token' } });
+    expect(bad.status).toBe(401);
+    expect((await bad.json()).error.code).toBe('unauthorized');
+    const { token } = await server.login('viewer@demo.test');
+    const headers = { authorization: `Bearer ${token}` };
+    expect((await fetch(`${server.url}/api/v1/me`, { headers })).status).toBe(200);
+    expect((await post('/api/v1/auth/logout', {}, headers)).status).toBe(204);
+    expect((await fetch(`${server.url}/api/v1/me`, { headers })).status).toBe(401);
+    expect((await fetch(`${server.url}/api/v1/sync/groups/pull`, { headers })).status).toBe(401);
+  });
+});

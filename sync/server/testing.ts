@@ -1,0 +1,88 @@
+/**
+ * Test support: a real server over HTTP on 127.0.0.1, on a fresh embedded database in
+ * a temporary folder, or on a fresh PostgreSQL database when COHORT_TEST_DATABASE_URL
+ * names a server (`.ci/run` starts one).
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import type { LoginResponse } from '../../domain/session';
+import { buildApp } from './app';
+import { createLocalChangeBus } from './changeBus';
+import { seed } from './seedData';
+import type { Database } from './storage/database';
+import { openDatabase } from './storage/open';
+
+export type StorageKind = 'embedded' | 'postgres';
+
+/** The storages to run server tests on. In CI PostgreSQL is required, not skipped. */
+export function testStorages(): StorageKind[] {
+  if (process.env.COHORT_TEST_DATABASE_URL) return ['embedded', 'postgres'];
+  if (process.env.CI) throw new Error('CI must set COHORT_TEST_DATABASE_URL: PostgreSQL tests may not be skipped.');
+  console.warn('COHORT_TEST_DATABASE_URL is not set: PostgreSQL server tests are skipped.');
+  return ['embedded'];
+}
+
+export type TestServer = {
+  url: string;
+  db: Database;
+  login(email: string, password?: string): Promise<LoginResponse>;
+  close(): Promise<void>;
+};
+
+async function freshStorage(kind: StorageKind): Promise<{ config: { databaseUrl?: string; dataDir: string }; drop(): Promise<void> }> {
+  if (kind === 'embedded') {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cohort-test-'));
+    return { config: { dataDir }, drop: async () => fs.rmSync(dataDir, { recursive: true, force: true }) };
+  }
+  const adminUrl = process.env.COHORT_TEST_DATABASE_URL as string;
+  const name = `cohort_test_${crypto.randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    config: { databaseUrl: url.toString(), dataDir: '' },
+    async drop() {
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+export async function startTestServer(kind: StorageKind = 'embedded'): Promise<TestServer> {
+  const storage = await freshStorage(kind);
+  const db = await openDatabase({ databaseUrl: storage.config.databaseUrl, dataDir: storage.config.dataDir });
+  await seed(db);
+  const bus = createLocalChangeBus();
+  const app = await buildApp({ db, bus, config: { tokenTtlMs: 3600_000, logLevel: 'silent' } });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('no address');
+  const url = `http://127.0.0.1:${address.port}`;
+  return {
+    url,
+    db,
+    async login(email, password = 'cohort-demo') {
+      const res = await fetch(`${url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password }),
+      });
+      if (!res.ok) throw new Error(`login ${email} failed: ${res.status}`);
+      return (await res.json()) as LoginResponse;
+    },
+    async close() {
+      await app.close();
+      await bus.close();
+      await db.close();
+      await storage.drop();
+    },
+  };
+}
