@@ -3,7 +3,7 @@
  * collection over the HTTP pull/push endpoints, driven live by the change stream,
  * retried with backoff, and re-synced on reconnect and on a timer.
  */
-import { BehaviorSubject, Subject } from 'rxjs';
+import { BehaviorSubject, skip, Subject } from 'rxjs';
 import type { RxCollection, RxDatabase } from 'rxdb';
 import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
 import type { Checkpoint, SyncCollection } from '../protocol';
@@ -129,11 +129,27 @@ export async function startSync(options: SyncOptions): Promise<SyncController> {
     replications[name] = replication;
   }
 
+  const changeStream = openChangeStream({
+    serverUrl: options.serverUrl,
+    token: options.token,
+    fetch: options.fetch,
+    handlers: {
+      onOpen: () => {
+        for (const s of Object.values(streams)) s.next('RESYNC');
+      },
+      onChange: (event) => streams[event.collection]?.next('RESYNC'),
+      // A dropped stream reconnects by itself; pulls and pushes report network trouble.
+      onError: (_error, status) => {
+        if (status === 401) fail(new Error('401'));
+      },
+    },
+  });
   const subs = [
     outbox.count$.subscribe((pending) => update({ pending })),
-    online$.subscribe((online) => {
+    // The first value is the state at start; only later switches reconnect.
+    online$.pipe(skip(1)).subscribe((online) => {
       update({ online });
-      if (online && !stopped) {
+      if (online && !stopped && !authExpired) {
         changeStream.reconnectNow();
         for (const r of replicationList()) r.reSync();
       }
@@ -150,21 +166,6 @@ export async function startSync(options: SyncOptions): Promise<SyncController> {
     );
   }
 
-  const changeStream = openChangeStream({
-    serverUrl: options.serverUrl,
-    token: options.token,
-    fetch: options.fetch,
-    handlers: {
-      onOpen: () => {
-        for (const s of Object.values(streams)) s.next('RESYNC');
-      },
-      onChange: (event) => streams[event.collection]?.next('RESYNC'),
-      onError: (error, status) => {
-        if (status === 401) fail(new Error('401'));
-        else if (status === undefined && error instanceof TypeError) update({ online: online$.value });
-      },
-    },
-  });
   const timer = setInterval(() => {
     for (const r of replicationList()) r.reSync();
   }, options.resyncIntervalMs ?? DEFAULT_RESYNC_MS);

@@ -1,0 +1,127 @@
+/**
+ * Two devices (real RxDB on Dexie over fake-indexeddb) replicating through the real
+ * server over HTTP: a group made on A reaches B live; an edit B makes while its
+ * network is cut reaches A once it is back.
+ */
+import { indexedDB, IDBKeyRange } from 'fake-indexeddb';
+import { BehaviorSubject } from 'rxjs';
+import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGroup, updateGroup, type Group } from '../../domain/group';
+import { createCohortDatabase, type CohortDatabase } from '../../renderer/data/database';
+import { startTestServer, type TestServer } from '../server/testing';
+import { NetworkError } from './api';
+import { startSync, type SyncController } from './replicate';
+
+type Device = {
+  db: CohortDatabase;
+  sync: SyncController;
+  online$: BehaviorSubject<boolean>;
+  setNetwork(up: boolean): void;
+};
+
+let server: TestServer;
+const devices: Device[] = [];
+
+async function device(name: string, email = 'admin@demo.test'): Promise<Device> {
+  const { token } = await server.login(email);
+  const db = await createCohortDatabase({
+    name: `${name}-${Date.now()}`,
+    storage: getRxStorageDexie({ indexedDB, IDBKeyRange }),
+    multiInstance: false,
+  });
+  let networkUp = true;
+  // The cut is in the device's network, not in the server: requests fail as they do offline.
+  const deviceFetch: typeof fetch = (input, init) =>
+    networkUp ? fetch(input, init) : Promise.reject(new TypeError('fetch failed'));
+  const online$ = new BehaviorSubject(true);
+  const sync = await startSync({
+    db,
+    collections: { groups: db.groups },
+    serverUrl: server.url,
+    token,
+    fetch: deviceFetch,
+    online$,
+  });
+  const d: Device = {
+    db,
+    sync,
+    online$,
+    setNetwork(up) {
+      networkUp = up;
+      online$.next(up);
+    },
+  };
+  devices.push(d);
+  return d;
+}
+
+async function findGroup(d: Device, id: string): Promise<Group | undefined> {
+  const doc = await d.db.groups.findOne(id).exec();
+  return doc?.toJSON() as Group | undefined;
+}
+
+beforeAll(async () => {
+  server = await startTestServer('embedded');
+});
+afterAll(async () => {
+  for (const d of devices) {
+    await d.sync.stop();
+    await d.db.close();
+  }
+  await server.close();
+});
+
+describe('two devices against the real server', () => {
+  it('pulls the organisation’s groups on first sync', async () => {
+    const a = await device('first-sync');
+    await expect.poll(async () => (await a.db.groups.find().exec()).length, { timeout: 10_000 }).toBe(4);
+    await expect.poll(() => a.sync.status$.value.phase, { timeout: 10_000 }).toBe('synced');
+  });
+
+  it('a group created on A appears on B; B’s offline edit reaches A after reconnect', async () => {
+    const a = await device('device-a');
+    const b = await device('device-b');
+    const made = createGroup({ name: 'Walking group', description: 'Sundays', metadata: {} }, 'walking', Date.now());
+    await a.db.groups.insert(made);
+    await expect.poll(() => findGroup(b, 'walking'), { timeout: 10_000 }).toMatchObject({ name: 'Walking group' });
+
+    b.setNetwork(false);
+    await expect.poll(() => b.sync.status$.value.phase).toBe('offline');
+    const doc = await b.db.groups.findOne('walking').exec();
+    const edited = updateGroup(doc!.toJSON() as Group, { name: 'Walking group (Sundays)' }, Date.now());
+    await doc!.incrementalPatch({ name: edited.name, updatedAt: edited.updatedAt });
+    await expect.poll(() => b.sync.status$.value.pending).toBe(1);
+    expect(b.sync.status$.value.phase).toBe('offline');
+    // While B is cut off, A still has the old name.
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await findGroup(a, 'walking'))?.name).toBe('Walking group');
+
+    b.setNetwork(true);
+    await expect.poll(() => findGroup(a, 'walking'), { timeout: 15_000 }).toMatchObject({
+      name: 'Walking group (Sundays)',
+    });
+    await expect.poll(() => b.sync.status$.value, { timeout: 10_000 }).toMatchObject({ phase: 'synced', pending: 0 });
+  });
+
+  it('a viewer’s local write is refused by the server and reverted on the device', async () => {
+    const v = await device('viewer', 'viewer@demo.test');
+    await expect.poll(async () => (await v.db.groups.find().exec()).length, { timeout: 10_000 }).toBeGreaterThan(0);
+    await v.db.groups.insert(createGroup({ name: 'Not allowed', description: '', metadata: {} }, 'nope', Date.now()));
+    await expect.poll(() => findGroup(v, 'nope'), { timeout: 10_000 }).toBeUndefined();
+    await expect.poll(() => v.sync.status$.value.pending).toBe(0);
+  });
+
+  it('stops and reports when the token is no longer accepted', async () => {
+    const d = await device('revoked');
+    await expect.poll(() => d.sync.status$.value.phase, { timeout: 10_000 }).toBe('synced');
+    await server.db.query('UPDATE sessions SET revoked_at = 1');
+    d.sync.syncNow();
+    await expect.poll(() => d.sync.status$.value.error?.kind, { timeout: 10_000 }).toBe('auth');
+    expect(d.sync.status$.value.phase).toBe('error');
+  });
+
+  it('classifies a failed request as a network error', () => {
+    expect(new NetworkError(new TypeError('fetch failed')).name).toBe('NetworkError');
+  });
+});
