@@ -5,7 +5,13 @@
  * restart while offline.
  */
 import { BehaviorSubject } from 'rxjs';
-import type { RxCollection, RxDatabase } from 'rxdb';
+import type { RxCollection } from 'rxdb';
+
+/** The part of a database the outbox uses: its local documents. */
+export interface LocalDocumentStore {
+  getLocal(id: string): Promise<{ get(field: string): unknown } | null>;
+  upsertLocal(id: string, data: { entries: Record<string, string> }): Promise<unknown>;
+}
 import { stableStringify, toWireDocument } from '../../domain/documents';
 
 const OUTBOX_DOC = 'sync-outbox';
@@ -16,12 +22,12 @@ export class Outbox {
   private writes: Promise<unknown> = Promise.resolve();
   readonly count$ = new BehaviorSubject(0);
 
-  private constructor(private readonly db: RxDatabase) {}
+  private constructor(private readonly db: LocalDocumentStore) {}
 
-  static async open(db: RxDatabase): Promise<Outbox> {
+  static async open(db: LocalDocumentStore): Promise<Outbox> {
     const outbox = new Outbox(db);
-    const stored = await db.getLocal<{ entries: Entries }>(OUTBOX_DOC);
-    outbox.entries = { ...(stored?.get('entries') ?? {}) };
+    const stored = await db.getLocal(OUTBOX_DOC);
+    outbox.entries = { ...((stored?.get('entries') as Entries | undefined) ?? {}) };
     outbox.count$.next(Object.keys(outbox.entries).length);
     return outbox;
   }

@@ -4,17 +4,17 @@
  * retried with backoff, and re-synced on reconnect and on a timer.
  */
 import { BehaviorSubject, skip, Subject } from 'rxjs';
-import type { RxCollection, RxDatabase } from 'rxdb';
+import type { RxCollection } from 'rxdb';
 import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
 import type { Checkpoint, SyncCollection } from '../protocol';
 import { createApiClient, isAuthError, NetworkError } from './api';
 import { backoffDelay } from './backoff';
-import { Outbox } from './outbox';
+import { Outbox, type LocalDocumentStore } from './outbox';
 import { syncPhase, type SyncErrorInfo, type SyncFacts, type SyncStatus } from './status';
 import { openChangeStream } from './stream';
 
 export type SyncOptions = {
-  db: RxDatabase;
+  db: LocalDocumentStore;
   collections: Partial<Record<SyncCollection, RxCollection>>;
   serverUrl: string;
   token: string;

@@ -6,6 +6,11 @@ import { openDatabase } from './storage/open';
 
 const config = configFromEnv();
 const db = await openDatabase(config);
+if (process.env.COHORT_SEED_DEMO === '1') {
+  // `npm start` and the end-to-end tests: a newcomer's server comes with the demo organisations.
+  const { seed } = await import('./seedData');
+  await seed(db);
+}
 const bus = createLocalChangeBus();
 const app = await buildApp({ db, bus, config, logger: true });
 

@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, testStorages, type TestServer } from '../testing';
 
+/** The fields these tests read from any answer. */
+type Body = {
+  token: string;
+  user: { email: string; role: string };
+  organization: { id: string; name: string };
+  permissions: string[];
+  error: { code: string; message: string };
+};
+const body = async (res: Response) => (await res.json()) as Body;
+
 describe.each(testStorages())('auth over HTTP (%s storage)', (storage) => {
   let server: TestServer;
   beforeAll(async () => {
@@ -24,15 +34,15 @@ describe.each(testStorages())('auth over HTTP (%s storage)', (storage) => {
   it('signs in with the right password and returns the user, organisation and permissions', async () => {
     const res = await post('/api/v1/auth/login', { email: 'Practitioner@demo.test', password: 'cohort-demo' });
     expect(res.status).toBe(200);
-    const body = await res.json();
-    expect(body.token).toMatch(/^[A-Za-z0-9_-]{40,}$/);
-    expect(body.user).toMatchObject({ email: 'practitioner@demo.test', role: 'practitioner' });
-    expect(body.organization).toEqual({ id: 'org-demo', name: 'Demo practice' });
-    expect(body.permissions).toContain('client_groups.create');
-    expect(body.permissions).not.toContain('client_groups.delete');
-    const me = await fetch(`${server.url}/api/v1/me`, { headers: { authorization: `Bearer ${body.token}` } });
+    const json = await body(res);
+    expect(json.token).toMatch(/^[A-Za-z0-9_-]{40,}$/);
+    expect(json.user).toMatchObject({ email: 'practitioner@demo.test', role: 'practitioner' });
+    expect(json.organization).toEqual({ id: 'org-demo', name: 'Demo practice' });
+    expect(json.permissions).toContain('client_groups.create');
+    expect(json.permissions).not.toContain('client_groups.delete');
+    const me = await fetch(`${server.url}/api/v1/me`, { headers: { authorization: `Bearer ${json.token}` } });
     expect(me.status).toBe(200);
-    expect((await me.json()).user.email).toBe('practitioner@demo.test');
+    expect((await body(me)).user.email).toBe('practitioner@demo.test');
   });
 
   it('refuses a wrong password and an unknown email alike, without saying which', async () => {
@@ -40,18 +50,18 @@ describe.each(testStorages())('auth over HTTP (%s storage)', (storage) => {
     const unknown = await post('/api/v1/auth/login', { email: 'nobody@demo.test', password: 'nope' });
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
-    expect(await wrong.json()).toEqual(await unknown.json());
+    expect(await body(wrong)).toEqual(await body(unknown));
   });
 
   it('answers 400 with {error} for a malformed login body, and 415 for a non-JSON one', async () => {
     const missing = await post('/api/v1/auth/login', { email: 'admin@demo.test' });
     expect(missing.status).toBe(400);
-    expect((await missing.json()).error.code).toBe('bad_request');
+    expect((await body(missing)).error.code).toBe('bad_request');
     const extra = await post('/api/v1/auth/login', { email: 'a', password: 'b', organizationId: 'org-other' });
     expect(extra.status).toBe(400);
     const text = await fetch(`${server.url}/api/v1/auth/login`, { method: 'POST', body: 'email=a' });
     expect(text.status).toBe(415);
-    expect((await text.json()).error.code).toBe('unsupported_media_type');
+    expect((await body(text)).error.code).toBe('unsupported_media_type');
     const broken = await fetch(`${server.url}/api/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -64,7 +74,7 @@ describe.each(testStorages())('auth over HTTP (%s storage)', (storage) => {
     expect((await fetch(`${server.url}/api/v1/me`)).status).toBe(401);
     const bad = await fetch(`${server.url}/api/v1/me`, { headers: { authorization: 'Bearer not-a-token' } });
     expect(bad.status).toBe(401);
-    expect((await bad.json()).error.code).toBe('unauthorized');
+    expect((await body(bad)).error.code).toBe('unauthorized');
     const { token } = await server.login('viewer@demo.test');
     const headers = { authorization: `Bearer ${token}` };
     expect((await fetch(`${server.url}/api/v1/me`, { headers })).status).toBe(200);

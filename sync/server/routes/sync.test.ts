@@ -141,7 +141,7 @@ describe.each(testStorages())('sync protocol over HTTP (%s storage)', (storage) 
     for (const [path, init, status] of cases) {
       const res = await fetch(server.url + path, init);
       expect(res.status, path).toBe(status);
-      const body = await res.json();
+      const body = (await res.json()) as { error: { code: string; message: string } };
       expect(body.error.code, path).toEqual(expect.any(String));
       expect(body.error.message, path).toEqual(expect.any(String));
     }
@@ -177,6 +177,8 @@ describe.each(testStorages())('sync protocol over HTTP (%s storage)', (storage) 
         signal: controller.signal,
       });
       expect(res.headers.get('content-type')).toContain('text/event-stream');
+      // Browsers read the stream cross-origin (the renderer is not served by the sync server).
+      expect(res.headers.get('access-control-allow-origin')).toBe('*');
       const reader = (res.body as ReadableStream<Uint8Array>).pipeThrough(new TextDecoderStream()).getReader();
       for (;;) {
         const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));

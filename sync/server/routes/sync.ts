@@ -84,7 +84,9 @@ export async function syncRoutes(app: FastifyInstance, ctx: AppContext): Promise
     const auth = requireAuth(request);
     reply.hijack();
     const res = reply.raw;
+    // A hijacked reply skips Fastify's headers: send what the stream needs, CORS included.
     res.writeHead(200, {
+      ...(reply.getHeaders() as Record<string, string>),
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
       connection: 'keep-alive',

@@ -1,0 +1,51 @@
+/**
+ * The one contract between the renderer and the main process. Every channel is listed
+ * here with a zod schema for its argument; the preload exposes exactly these as
+ * `window.cohort`, and main validates each call before handling it.
+ *
+ * Runs in: main, preload and renderer (no Node or DOM imports).
+ */
+import { z } from 'zod';
+
+/** A session is handed over as opaque JSON text; main only encrypts and stores it. */
+const sessionText = z.string().max(64 * 1024);
+
+export const IPC_CHANNELS = {
+  'session:load': z.tuple([]),
+  'session:save': z.tuple([sessionText]),
+  'session:clear': z.tuple([]),
+  'app:info': z.tuple([]),
+} as const;
+
+export type IpcChannel = keyof typeof IPC_CHANNELS;
+
+export type IpcResults = {
+  'session:load': string | null;
+  'session:save': void;
+  'session:clear': void;
+  'app:info': { version: string; platform: string; keyring: 'os' | 'basic_text' | 'unavailable' };
+};
+
+export type IpcArgs<C extends IpcChannel> = z.infer<(typeof IPC_CHANNELS)[C]>;
+
+/** What the preload exposes as `window.cohort`. */
+export type CohortBridge = {
+  session: {
+    load(): Promise<string | null>;
+    save(sessionJson: string): Promise<void>;
+    clear(): Promise<void>;
+  };
+  appInfo(): Promise<IpcResults['app:info']>;
+};
+
+/** Validates a call's arguments; throws with the channel name when they do not fit. */
+export function parseIpcArgs<C extends IpcChannel>(channel: C, args: unknown[]): IpcArgs<C> {
+  const schema = IPC_CHANNELS[channel];
+  const result = schema.safeParse(args);
+  if (!result.success) throw new Error(`Invalid arguments for ${channel}`);
+  return result.data as IpcArgs<C>;
+}
+
+export function isIpcChannel(value: unknown): value is IpcChannel {
+  return typeof value === 'string' && Object.hasOwn(IPC_CHANNELS, value);
+}

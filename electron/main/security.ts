@@ -1,0 +1,71 @@
+/**
+ * The desktop window's security settings as plain data and functions, so they can be
+ * unit-tested without Electron. Runs in: main.
+ */
+
+/** The renderer is served from this privileged scheme, never from file://. */
+export const APP_SCHEME = 'cohort';
+export const APP_ORIGIN = `${APP_SCHEME}://app`;
+
+export function secureWebPreferences(preloadPath: string) {
+  return {
+    preload: preloadPath,
+    sandbox: true,
+    contextIsolation: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    experimentalFeatures: false,
+    webviewTag: false,
+    navigateOnDragDrop: false,
+    spellcheck: true,
+  } as const;
+}
+
+/**
+ * Content-Security-Policy of the renderer. `connectSrc` lists the sync servers the app
+ * may talk to (http(s) and, in development, Vite's websocket). Mantine writes its theme
+ * variables into a <style> element, hence 'unsafe-inline' for styles only.
+ */
+export function contentSecurityPolicy(options: { connectSrc: string[]; dev: boolean }): string {
+  const connect = ["'self'", ...options.connectSrc, ...(options.dev ? ['ws://127.0.0.1:5173'] : [])];
+  return [
+    "default-src 'none'",
+    `script-src 'self'`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    `connect-src ${connect.join(' ')}`,
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-src 'none'",
+    "frame-ancestors 'none'",
+    "object-src 'none'",
+  ].join('; ');
+}
+
+/** Sync servers are the user's to choose: any http(s) origin may be connected to. */
+export const SYNC_CONNECT_SRC = ['http:', 'https:'];
+
+/** In-app navigation stays on the app's own origin (or the dev server); everything else is refused. */
+export function isAllowedNavigation(url: string, devServerUrl: string | undefined): boolean {
+  try {
+    const target = new URL(url);
+    if (target.origin === APP_ORIGIN || url.startsWith(`${APP_ORIGIN}/`)) return true;
+    return devServerUrl !== undefined && target.origin === new URL(devServerUrl).origin;
+  } catch {
+    return false;
+  }
+}
+
+/** Links meant for the outside world open in the system browser, only when they are http(s). */
+export function isExternalLinkAllowed(url: string): boolean {
+  try {
+    const { protocol } = new URL(url);
+    return protocol === 'https:' || protocol === 'http:';
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,40 @@
+import { Center, Loader } from '@mantine/core';
+import { useEffect, useState } from 'react';
+import { Navigate, Route, Routes } from 'react-router';
+import { AppLayout } from './components/AppLayout';
+import { DataProvider } from './data/DataProvider';
+import { loadSession } from './data/sessionPersistence';
+import { GroupsScreen } from './features/groups/GroupsScreen';
+import { SignInScreen } from './features/session/SignInScreen';
+import { useSessionStore } from './stores';
+
+export function App() {
+  const session = useSessionStore((s) => s.session);
+  const expired = useSessionStore((s) => s.expired);
+  const signedIn = useSessionStore((s) => s.signedIn);
+  const [restoring, setRestoring] = useState(true);
+
+  useEffect(() => {
+    loadSession()
+      .then((stored) => stored && signedIn(stored))
+      .finally(() => setRestoring(false));
+  }, [signedIn]);
+
+  const loading = (
+    <Center h="100%">
+      <Loader aria-label="Loading" />
+    </Center>
+  );
+  if (restoring) return loading;
+  if (!session || expired) return <SignInScreen />;
+  return (
+    <DataProvider session={session} fallback={loading}>
+      <AppLayout>
+        <Routes>
+          <Route path="/groups" element={<GroupsScreen />} />
+          <Route path="*" element={<Navigate to="/groups" replace />} />
+        </Routes>
+      </AppLayout>
+    </DataProvider>
+  );
+}

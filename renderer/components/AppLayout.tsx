@@ -1,0 +1,84 @@
+/** The signed-in frame: brand, navigation, sync state and the account menu. */
+import { AppShell, Avatar, Group as Row, Menu, NavLink, Text, UnstyledButton } from '@mantine/core';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { NavLink as RouterLink } from 'react-router';
+import { createApiClient } from '../../sync/client/api';
+import { clearSession } from '../data/sessionPersistence';
+import { SyncIndicator } from '../features/sync/SyncIndicator';
+import { useSessionStore } from '../stores';
+import { LanguageSwitch } from './LanguageSwitch';
+
+export function AppLayout({ children }: { children: ReactNode }) {
+  const { t } = useTranslation();
+  const session = useSessionStore((s) => s.session);
+  const signedOut = useSessionStore((s) => s.signedOut);
+  if (!session) return null;
+  const initials = session.user.name
+    .split(/\s+/)
+    .map((p) => p[0])
+    .join('')
+    .slice(0, 2)
+    .toUpperCase();
+
+  const signOut = async () => {
+    // Best effort: the token dies on the server when it is reachable.
+    await createApiClient({ serverUrl: session.serverUrl, token: session.token })
+      .logout()
+      .catch(() => undefined);
+    await clearSession();
+    signedOut();
+  };
+
+  return (
+    <AppShell header={{ height: 60 }} navbar={{ width: 220, breakpoint: 'xs' }} padding="lg">
+      <AppShell.Header>
+        <Row h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Row gap="xs" wrap="nowrap">
+            <span className="brand-mark" aria-hidden>
+              C
+            </span>
+            <Text fw={700}>{t('app.name')}</Text>
+            <Text c="dimmed" size="sm" ml="sm" visibleFrom="sm">
+              {session.organization.name}
+            </Text>
+          </Row>
+          <Row gap="md" wrap="nowrap">
+            <SyncIndicator />
+            <Menu position="bottom-end" width={240} shadow="md">
+              <Menu.Target>
+                <UnstyledButton aria-label={t('shell.account')}>
+                  <Row gap="xs" wrap="nowrap">
+                    <Avatar color="teal" radius="xl" size="sm">
+                      {initials}
+                    </Avatar>
+                    <Text size="sm" visibleFrom="sm">
+                      {session.user.name}
+                    </Text>
+                  </Row>
+                </UnstyledButton>
+              </Menu.Target>
+              <Menu.Dropdown>
+                <Menu.Label>{t('shell.signedInAs', { name: session.user.email })}</Menu.Label>
+                <Text size="xs" c="dimmed" px="sm" pb="xs">
+                  {session.organization.name} · {t(`shell.role.${session.user.role}`)}
+                </Text>
+                <Menu.Divider />
+                <Menu.Item onClick={() => void signOut()}>{t('shell.signOut')}</Menu.Item>
+              </Menu.Dropdown>
+            </Menu>
+          </Row>
+        </Row>
+      </AppShell.Header>
+      <AppShell.Navbar p="sm">
+        <AppShell.Section grow>
+          <NavLink component={RouterLink} to="/groups" label={t('shell.groups')} />
+        </AppShell.Section>
+        <AppShell.Section>
+          <LanguageSwitch />
+        </AppShell.Section>
+      </AppShell.Navbar>
+      <AppShell.Main>{children}</AppShell.Main>
+    </AppShell>
+  );
+}

@@ -1,0 +1,86 @@
+import { Alert, Group as Row, Paper, Stack, Text, Title } from '@mantine/core';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiRequestError, createApiClient, NetworkError, normalizeServerUrl } from '../../../sync/client/api';
+import { LanguageSwitch } from '../../components/LanguageSwitch';
+import { lastServerUrl, rememberServerUrl, saveSession } from '../../data/sessionPersistence';
+import { useSessionStore } from '../../stores';
+import { SignInForm, type SignInValues } from './SignInForm';
+
+const DEFAULT_SERVER = import.meta.env.VITE_COHORT_SERVER_URL ?? 'http://127.0.0.1:8787';
+
+export function SignInScreen() {
+  const { t } = useTranslation();
+  const previous = useSessionStore((s) => s.session);
+  const expired = useSessionStore((s) => s.expired);
+  const signedIn = useSessionStore((s) => s.signedIn);
+  const [submitting, setSubmitting] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const submit = async (values: SignInValues) => {
+    setSubmitting(true);
+    setError(null);
+    try {
+      const serverUrl = normalizeServerUrl(values.serverUrl);
+      const response = await createApiClient({ serverUrl }).login(values.email, values.password);
+      const session = { ...response, serverUrl };
+      rememberServerUrl(serverUrl);
+      await saveSession(session);
+      signedIn(session);
+    } catch (e) {
+      if (e instanceof NetworkError) setError(t('signIn.errors.unreachable'));
+      else if (e instanceof ApiRequestError && e.status === 401) setError(t('signIn.errors.invalid'));
+      else setError(t('signIn.errors.server', { message: e instanceof Error ? e.message : String(e) }));
+    } finally {
+      setSubmitting(false);
+    }
+  };
+
+  return (
+    <div className="sign-in-backdrop">
+      <Stack w="100%" maw={420} gap="lg">
+        <Row justify="space-between" align="center">
+          <Row gap="xs">
+            <span className="brand-mark" aria-hidden>
+              C
+            </span>
+            <Text fw={700} size="lg">
+              {t('app.name')}
+            </Text>
+          </Row>
+          <LanguageSwitch />
+        </Row>
+        <Paper withBorder shadow="md" p="xl" radius="lg">
+          <Stack gap="lg">
+            <div>
+              <Title order={1} size="h2">
+                {t('signIn.title')}
+              </Title>
+              <Text c="dimmed" size="sm" mt={6}>
+                {t('signIn.subtitle')}
+              </Text>
+            </div>
+            {expired && (
+              <Alert color="yellow" variant="light">
+                {t('signIn.expired')}
+              </Alert>
+            )}
+            <SignInForm
+              initial={{
+                serverUrl: previous?.serverUrl ?? lastServerUrl() ?? DEFAULT_SERVER,
+                email: previous?.user.email ?? '',
+                password: '',
+              }}
+              submitting={submitting}
+              error={error}
+              onSubmit={(v) => void submit(v)}
+            />
+          </Stack>
+        </Paper>
+        <Text c="dimmed" size="xs" ta="center">
+          {t('signIn.demo')}
+        </Text>
+      </Stack>
+    </div>
+  );
+}

@@ -1,0 +1,22 @@
+/** Renderer entry: runs unchanged in the Electron window and in a plain browser. */
+import '@mantine/core/styles.css';
+import './styles.css';
+import { MantineProvider } from '@mantine/core';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { HashRouter } from 'react-router';
+import { App } from './App';
+import { initI18n } from './i18n';
+import { theme } from './theme';
+
+await initI18n();
+
+createRoot(document.getElementById('root') as HTMLElement).render(
+  <StrictMode>
+    <MantineProvider theme={theme} defaultColorScheme="light">
+      <HashRouter>
+        <App />
+      </HashRouter>
+    </MantineProvider>
+  </StrictMode>,
+);
