@@ -72,8 +72,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: [...nodeOnly, 'rxdb', 'rxdb/*', 'react', 'electron'], message: 'domain/ is pure: no I/O.' },
-            { group: ['**/renderer/**', '**/sync/**', '**/electron/**'], message: 'domain/ depends on nothing.' },
+            {
+              group: [...nodeOnly, 'rxdb', 'rxdb/*', 'react', 'electron'],
+              message: 'domain/ is pure: no I/O.',
+            },
+            {
+              group: ['**/renderer/**', '**/sync/**', '**/electron/**'],
+              message: 'domain/ depends on nothing.',
+            },
           ],
         },
       ],
@@ -98,7 +104,11 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/renderer/**', '**/electron/**', 'rxdb', 'react'], message: 'Server code.' }] },
+        {
+          patterns: [
+            { group: ['**/renderer/**', '**/electron/**', 'rxdb', 'react'], message: 'Server code.' },
+          ],
+        },
       ],
     },
   },

@@ -21,8 +21,14 @@ function sortKeys(value: unknown): unknown {
 }
 
 /** Drops RxDB's storage-only fields (`_rev`, `_meta`, `_attachments`) and keeps `_deleted`. */
-export function toWireDocument<T extends object>(doc: T): WithDeleted<Omit<T, '_rev' | '_meta' | '_attachments'>> {
-  const { _rev, _meta, _attachments, ...rest } = doc as T & { _rev?: unknown; _meta?: unknown; _attachments?: unknown };
+export function toWireDocument<T extends object>(
+  doc: T,
+): WithDeleted<Omit<T, '_rev' | '_meta' | '_attachments'>> {
+  const { _rev, _meta, _attachments, ...rest } = doc as T & {
+    _rev?: unknown;
+    _meta?: unknown;
+    _attachments?: unknown;
+  };
   void _rev;
   void _meta;
   void _attachments;

@@ -34,7 +34,10 @@ export function can(permissions: readonly string[], permission: Permission): boo
 /** What a write to a synced document needs, from the state before and after it. */
 export type WriteKind = 'create' | 'update' | 'delete';
 
-export function writeKind(before: { _deleted: boolean } | undefined, after: { _deleted: boolean }): WriteKind {
+export function writeKind(
+  before: { _deleted: boolean } | undefined,
+  after: { _deleted: boolean },
+): WriteKind {
   if (after._deleted) return 'delete';
   if (!before || before._deleted) return 'create';
   return 'update';

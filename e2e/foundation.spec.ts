@@ -74,7 +74,9 @@ test('a group created on one device appears on another without reload', async ({
   await b.context.close();
 });
 
-test('offline: a group is created, waits, and reaches the other device after reconnecting', async ({ browser }) => {
+test('offline: a group is created, waits, and reaches the other device after reconnecting', async ({
+  browser,
+}) => {
   const a = await signedInDevice(browser);
   const b = await signedInDevice(browser);
   await b.context.setOffline(true);

@@ -21,8 +21,8 @@ export type IpcChannel = keyof typeof IPC_CHANNELS;
 
 export type IpcResults = {
   'session:load': string | null;
-  'session:save': void;
-  'session:clear': void;
+  'session:save': null;
+  'session:clear': null;
   'app:info': { version: string; platform: string; keyring: 'os' | 'basic_text' | 'unavailable' };
 };
 
@@ -32,8 +32,8 @@ export type IpcArgs<C extends IpcChannel> = z.infer<(typeof IPC_CHANNELS)[C]>;
 export type CohortBridge = {
   session: {
     load(): Promise<string | null>;
-    save(sessionJson: string): Promise<void>;
-    clear(): Promise<void>;
+    save(sessionJson: string): Promise<null>;
+    clear(): Promise<null>;
   };
   appInfo(): Promise<IpcResults['app:info']>;
 };

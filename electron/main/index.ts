@@ -21,7 +21,10 @@ const devServerUrl = process.env.COHORT_DEV_URL;
 const rendererDir = path.join(__dirname, '..', '..', 'dist', 'renderer');
 
 protocol.registerSchemesAsPrivileged([
-  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
+  {
+    scheme: APP_SCHEME,
+    privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true },
+  },
 ]);
 
 if (!app.requestSingleInstanceLock()) {
@@ -91,8 +94,14 @@ void app.whenReady().then(() => {
   const vault = createSessionVault(app.getPath('userData'), safeStorage);
   const handlers: IpcHandlers = {
     'session:load': () => vault.load(),
-    'session:save': (json) => vault.save(json),
-    'session:clear': () => vault.clear(),
+    'session:save': async (json) => {
+      await vault.save(json);
+      return null;
+    },
+    'session:clear': async () => {
+      await vault.clear();
+      return null;
+    },
     'app:info': () => {
       const backend = process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : 'os';
       return {
@@ -106,7 +115,8 @@ void app.whenReady().then(() => {
     ipcMain.handle(channel, (event, ...args: unknown[]) => {
       // Only the app's own page may call: not a dev tool, not another origin.
       const origin = event.senderFrame?.origin;
-      if (!origin || !isAllowedNavigation(`${origin}/`, devServerUrl)) throw new Error('Refused: unknown sender');
+      if (!origin || !isAllowedNavigation(`${origin}/`, devServerUrl))
+        throw new Error('Refused: unknown sender');
       return dispatchIpc(handlers, channel, args);
     });
   }

@@ -7,7 +7,11 @@ import ro from './ro.json';
 
 export const LANGUAGES = ['en', 'nl', 'ro'] as const;
 export type Language = (typeof LANGUAGES)[number];
-export const resources = { en: { translation: en }, nl: { translation: nl }, ro: { translation: ro } } as const;
+export const resources = {
+  en: { translation: en },
+  nl: { translation: nl },
+  ro: { translation: ro },
+} as const;
 
 const STORAGE_KEY = 'cohort.language';
 
@@ -34,4 +38,13 @@ export async function changeLanguage(language: Language): Promise<void> {
   await i18n.changeLanguage(language);
   globalThis.localStorage?.setItem(STORAGE_KEY, language);
   document.documentElement.lang = language;
+}
+
+/**
+ * The locale for dates and numbers: the system's own (en-GB, nl-BE…) when it speaks the
+ * chosen language, otherwise the language itself.
+ */
+export function displayLocale(language: string): string {
+  const system = globalThis.navigator?.language;
+  return system?.toLowerCase().startsWith(language.toLowerCase()) ? system : language;
 }

@@ -69,11 +69,19 @@ export function createApiClient(options: ApiClientOptions) {
     try {
       json = text ? JSON.parse(text) : undefined;
     } catch {
-      throw new ApiRequestError(response.status, 'bad_response', `The server answered ${response.status} without JSON.`);
+      throw new ApiRequestError(
+        response.status,
+        'bad_response',
+        `The server answered ${response.status} without JSON.`,
+      );
     }
     if (!response.ok) {
       const error = (json as ApiErrorBody | undefined)?.error;
-      throw new ApiRequestError(response.status, error?.code ?? 'error', error?.message ?? `HTTP ${response.status}`);
+      throw new ApiRequestError(
+        response.status,
+        error?.code ?? 'error',
+        error?.message ?? `HTTP ${response.status}`,
+      );
     }
     return json as T;
   }

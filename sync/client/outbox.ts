@@ -18,7 +18,7 @@ const OUTBOX_DOC = 'sync-outbox';
 type Entries = Record<string, string>;
 
 export class Outbox {
-  private entries: Entries = {};
+  private entries = new Map<string, string>();
   private writes: Promise<unknown> = Promise.resolve();
   readonly count$ = new BehaviorSubject(0);
 
@@ -27,8 +27,8 @@ export class Outbox {
   static async open(db: LocalDocumentStore): Promise<Outbox> {
     const outbox = new Outbox(db);
     const stored = await db.getLocal(OUTBOX_DOC);
-    outbox.entries = { ...((stored?.get('entries') as Entries | undefined) ?? {}) };
-    outbox.count$.next(Object.keys(outbox.entries).length);
+    outbox.entries = new Map(Object.entries((stored?.get('entries') as Entries | undefined) ?? {}));
+    outbox.count$.next(outbox.entries.size);
     return outbox;
   }
 
@@ -42,7 +42,7 @@ export class Outbox {
 
   mark(collection: string, doc: object): Promise<unknown> {
     const wire = toWireDocument(doc as { id: string });
-    this.entries[`${collection}/${wire.id}`] = stableStringify(wire);
+    this.entries.set(`${collection}/${wire.id}`, stableStringify(wire));
     return this.persist();
   }
 
@@ -55,9 +55,10 @@ export class Outbox {
     for (const doc of pushed) {
       const wire = toWireDocument(doc as { id: string });
       const key = `${collection}/${wire.id}`;
-      if (this.entries[key] === undefined) continue;
-      if (conflicted.has(wire.id) || this.entries[key] === stableStringify(wire)) {
-        delete this.entries[key];
+      const recorded = this.entries.get(key);
+      if (recorded === undefined) continue;
+      if (conflicted.has(wire.id) || recorded === stableStringify(wire)) {
+        this.entries.delete(key);
         changed = true;
       }
     }
@@ -65,8 +66,8 @@ export class Outbox {
   }
 
   private persist(): Promise<unknown> {
-    this.count$.next(Object.keys(this.entries).length);
-    const snapshot = { entries: { ...this.entries } };
+    this.count$.next(this.entries.size);
+    const snapshot = { entries: Object.fromEntries(this.entries) };
     this.writes = this.writes.then(() => this.db.upsertLocal(OUTBOX_DOC, snapshot)).catch(() => undefined);
     return this.writes;
   }

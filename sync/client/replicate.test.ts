@@ -82,15 +82,22 @@ describe('two devices against the real server', () => {
   it('a group created on A appears on B; B’s offline edit reaches A after reconnect', async () => {
     const a = await device('device-a');
     const b = await device('device-b');
-    const made = createGroup({ name: 'Walking group', description: 'Sundays', metadata: {} }, 'walking', Date.now());
+    const made = createGroup(
+      { name: 'Walking group', description: 'Sundays', metadata: {} },
+      'walking',
+      Date.now(),
+    );
     await a.db.groups.insert(made);
-    await expect.poll(() => findGroup(b, 'walking'), { timeout: 10_000 }).toMatchObject({ name: 'Walking group' });
+    await expect
+      .poll(() => findGroup(b, 'walking'), { timeout: 10_000 })
+      .toMatchObject({ name: 'Walking group' });
 
     b.setNetwork(false);
     await expect.poll(() => b.sync.status$.value.phase).toBe('offline');
     const doc = await b.db.groups.findOne('walking').exec();
-    const edited = updateGroup(doc!.toJSON() as Group, { name: 'Walking group (Sundays)' }, Date.now());
-    await doc!.incrementalPatch({ name: edited.name, updatedAt: edited.updatedAt });
+    if (!doc) throw new Error('B has no walking group');
+    const edited = updateGroup(doc.toJSON() as Group, { name: 'Walking group (Sundays)' }, Date.now());
+    await doc.incrementalPatch({ name: edited.name, updatedAt: edited.updatedAt });
     await expect.poll(() => b.sync.status$.value.pending).toBe(1);
     expect(b.sync.status$.value.phase).toBe('offline');
     // While B is cut off, A still has the old name.
@@ -98,16 +105,24 @@ describe('two devices against the real server', () => {
     expect((await findGroup(a, 'walking'))?.name).toBe('Walking group');
 
     b.setNetwork(true);
-    await expect.poll(() => findGroup(a, 'walking'), { timeout: 15_000 }).toMatchObject({
-      name: 'Walking group (Sundays)',
-    });
-    await expect.poll(() => b.sync.status$.value, { timeout: 10_000 }).toMatchObject({ phase: 'synced', pending: 0 });
+    await expect
+      .poll(() => findGroup(a, 'walking'), { timeout: 15_000 })
+      .toMatchObject({
+        name: 'Walking group (Sundays)',
+      });
+    await expect
+      .poll(() => b.sync.status$.value, { timeout: 10_000 })
+      .toMatchObject({ phase: 'synced', pending: 0 });
   });
 
   it('a viewer’s local write is refused by the server and reverted on the device', async () => {
     const v = await device('viewer', 'viewer@demo.test');
-    await expect.poll(async () => (await v.db.groups.find().exec()).length, { timeout: 10_000 }).toBeGreaterThan(0);
-    await v.db.groups.insert(createGroup({ name: 'Not allowed', description: '', metadata: {} }, 'nope', Date.now()));
+    await expect
+      .poll(async () => (await v.db.groups.find().exec()).length, { timeout: 10_000 })
+      .toBeGreaterThan(0);
+    await v.db.groups.insert(
+      createGroup({ name: 'Not allowed', description: '', metadata: {} }, 'nope', Date.now()),
+    );
     await expect.poll(() => findGroup(v, 'nope'), { timeout: 10_000 }).toBeUndefined();
     await expect.poll(() => v.sync.status$.value.pending).toBe(0);
   });

@@ -50,7 +50,13 @@ export async function startSync(options: SyncOptions): Promise<SyncController> {
   const api = createApiClient({ serverUrl: options.serverUrl, token: options.token, fetch: options.fetch });
   const outbox = await Outbox.open(options.db);
   const online$ = options.online$ ?? new BehaviorSubject(true);
-  const facts: SyncFacts = { online: online$.value, active: false, pending: 0, lastSyncedAt: null, error: null };
+  const facts: SyncFacts = {
+    online: online$.value,
+    active: false,
+    pending: 0,
+    lastSyncedAt: null,
+    error: null,
+  };
   const status$ = new BehaviorSubject<SyncStatus>({ ...facts, phase: syncPhase(facts) });
   const update = (patch: Partial<SyncFacts>) => {
     Object.assign(facts, patch);
@@ -112,7 +118,10 @@ export async function startSync(options: SyncOptions): Promise<SyncController> {
         handler: async (rows) => {
           const result = await api.push<SyncedDoc>(
             name,
-            rows.map((r) => ({ assumedMasterState: r.assumedMasterState ?? null, newDocumentState: r.newDocumentState })),
+            rows.map((r) => ({
+              assumedMasterState: r.assumedMasterState ?? null,
+              newDocumentState: r.newDocumentState,
+            })),
           );
           succeed();
           const conflicted = new Set(result.conflicts.map((d) => d.id));

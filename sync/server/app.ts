@@ -71,13 +71,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (status >= 400 && status < 500) {
       const code = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'payload_too_large' : 'bad_request';
       const message = status === 415 ? 'Send JSON: content-type application/json.' : error.message;
-      return reply.code(status).send({ error: { code: status === 415 ? 'unsupported_media_type' : code, message } });
+      return reply
+        .code(status)
+        .send({ error: { code: status === 415 ? 'unsupported_media_type' : code, message } });
     }
     request.log.error(error);
-    return reply.code(500).send({ error: { code: 'internal', message: 'Something went wrong on the server.' } });
+    return reply
+      .code(500)
+      .send({ error: { code: 'internal', message: 'Something went wrong on the server.' } });
   });
   app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${request.url}.` } }),
+    reply
+      .code(404)
+      .send({ error: { code: 'not_found', message: `No route ${request.method} ${request.url}.` } }),
   );
 
   app.addHook('onClose', async () => {

@@ -12,11 +12,14 @@ export class ApiError extends Error {
   }
 
   toBody(): ApiErrorBody {
-    return { error: { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) } };
+    return {
+      error: { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) },
+    };
   }
 }
 
-export const unauthorized = () => new ApiError(401, 'unauthorized', 'Sign in first: a valid bearer token is required.');
+export const unauthorized = () =>
+  new ApiError(401, 'unauthorized', 'Sign in first: a valid bearer token is required.');
 export const forbidden = (permission: string) =>
   new ApiError(403, 'forbidden', `This needs the permission ${permission}.`);
 export const badRequest = (message: string, details?: unknown) =>

@@ -23,7 +23,10 @@ export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   if (!result.success) {
     const details = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
     const first = details[0];
-    throw badRequest(first ? `${first.path || 'body'}: ${first.message}` : 'The request body is not valid.', details);
+    throw badRequest(
+      first ? `${first.path || 'body'}: ${first.message}` : 'The request body is not valid.',
+      details,
+    );
   }
   return result.data;
 }

@@ -10,7 +10,8 @@ try {
   console.log(`Seeded ${db.kind === 'postgres' ? 'PostgreSQL' : `embedded storage in ${config.dataDir}`}:`);
   for (const org of orgs) {
     console.log(`  ${org.name}`);
-    for (const user of org.users) console.log(`    ${user.email.padEnd(26)} ${user.role.padEnd(13)} ${DEMO_PASSWORD}`);
+    for (const user of org.users)
+      console.log(`    ${user.email.padEnd(26)} ${user.role.padEnd(13)} ${DEMO_PASSWORD}`);
   }
 } finally {
   await db.close();

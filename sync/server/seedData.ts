@@ -25,13 +25,30 @@ export const SEED: SeedOrganization[] = [
     name: 'Demo practice',
     users: [
       { id: 'user-demo-admin', email: 'admin@demo.test', name: 'Alex Admin', role: 'admin' },
-      { id: 'user-demo-practitioner', email: 'practitioner@demo.test', name: 'Pat Practitioner', role: 'practitioner' },
+      {
+        id: 'user-demo-practitioner',
+        email: 'practitioner@demo.test',
+        name: 'Pat Practitioner',
+        role: 'practitioner',
+      },
       { id: 'user-demo-viewer', email: 'viewer@demo.test', name: 'Vic Viewer', role: 'viewer' },
     ],
     groups: [
-      { id: 'demo-mindfulness', name: 'Mindfulness Tuesday', description: 'Eight-week mindfulness course, Tuesday evenings.' },
-      { id: 'demo-grief', name: 'Grief support circle', description: 'Open group for clients who lost someone close.' },
-      { id: 'demo-parents', name: 'New parents', description: 'Monthly meeting for parents of babies under one year.' },
+      {
+        id: 'demo-mindfulness',
+        name: 'Mindfulness Tuesday',
+        description: 'Eight-week mindfulness course, Tuesday evenings.',
+      },
+      {
+        id: 'demo-grief',
+        name: 'Grief support circle',
+        description: 'Open group for clients who lost someone close.',
+      },
+      {
+        id: 'demo-parents',
+        name: 'New parents',
+        description: 'Monthly meeting for parents of babies under one year.',
+      },
       { id: 'demo-running', name: 'Running for beginners', description: 'From zero to 5 km in ten weeks.' },
     ],
   },
@@ -58,10 +75,10 @@ export async function seed(db: Database): Promise<SeedOrganization[]> {
       const ids = org.groups.map((g) => g.id);
       const present = new Set(
         (
-          await tx.query<{ id: string }>('SELECT id FROM groups WHERE organization_id = $1 AND id = ANY($2::text[])', [
-            org.id,
-            ids,
-          ])
+          await tx.query<{ id: string }>(
+            'SELECT id FROM groups WHERE organization_id = $1 AND id = ANY($2::text[])',
+            [org.id, ids],
+          )
         ).map((r) => r.id),
       );
       for (const group of org.groups) {

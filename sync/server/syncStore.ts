@@ -9,7 +9,13 @@
 import { sameDocumentState } from '../../domain/documents';
 import { can, writeKind } from '../../domain/permissions';
 import type { Checkpoint, PushResponse, PushRow, Rejection } from '../protocol';
-import { columnList, documentValues, rowToDocument, type CollectionSpec, type WireDocument } from './collections';
+import {
+  columnList,
+  documentValues,
+  rowToDocument,
+  type CollectionSpec,
+  type WireDocument,
+} from './collections';
 import { toNumber, type Database, type Row, type Sql } from './storage/database';
 
 export type Actor = { organizationId: string; permissions: readonly string[] };
@@ -104,7 +110,10 @@ export async function pushChanges(
         rejections.push({ id, ...refusal });
         continue;
       }
-      const doc = { ...(spec.schema.parse(stripDeleted(incoming)) as Record<string, unknown>), _deleted: incoming._deleted === true } as WireDocument;
+      const doc = {
+        ...(spec.schema.parse(stripDeleted(incoming)) as Record<string, unknown>),
+        _deleted: incoming._deleted === true,
+      } as WireDocument;
       await writeDocument(tx, spec, actor.organizationId, doc);
       current.set(id, doc);
       written += 1;

@@ -20,7 +20,8 @@ export type StorageKind = 'embedded' | 'postgres';
 /** The storages to run server tests on. In CI PostgreSQL is required, not skipped. */
 export function testStorages(): StorageKind[] {
   if (process.env.COHORT_TEST_DATABASE_URL) return ['embedded', 'postgres'];
-  if (process.env.CI) throw new Error('CI must set COHORT_TEST_DATABASE_URL: PostgreSQL tests may not be skipped.');
+  if (process.env.CI)
+    throw new Error('CI must set COHORT_TEST_DATABASE_URL: PostgreSQL tests may not be skipped.');
   console.warn('COHORT_TEST_DATABASE_URL is not set: PostgreSQL server tests are skipped.');
   return ['embedded'];
 }
@@ -32,7 +33,9 @@ export type TestServer = {
   close(): Promise<void>;
 };
 
-async function freshStorage(kind: StorageKind): Promise<{ config: { databaseUrl?: string; dataDir: string }; drop(): Promise<void> }> {
+async function freshStorage(
+  kind: StorageKind,
+): Promise<{ config: { databaseUrl?: string; dataDir: string }; drop(): Promise<void> }> {
   if (kind === 'embedded') {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cohort-test-'));
     return { config: { dataDir }, drop: async () => fs.rmSync(dataDir, { recursive: true, force: true }) };

@@ -2,12 +2,22 @@
 import { Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { Group } from '../../../domain/group';
+import { displayLocale } from '../../i18n';
 
 export function GroupsTable({ groups }: { groups: Group[] }) {
   const { t, i18n } = useTranslation();
-  const dateFormat = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' });
+  const dateFormat = new Intl.DateTimeFormat(displayLocale(i18n.language), {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  });
   return (
-    <Table className="groups-table" highlightOnHover verticalSpacing="sm" horizontalSpacing="md" aria-label={t('groups.title')}>
+    <Table
+      className="groups-table"
+      highlightOnHover
+      verticalSpacing="sm"
+      horizontalSpacing="md"
+      aria-label={t('groups.title')}
+    >
       <Table.Thead>
         <Table.Tr>
           <Table.Th scope="col">{t('groups.columns.name')}</Table.Th>

@@ -92,7 +92,10 @@ function NewGroupForm({
           value={description}
           onChange={(e) => setDescription(e.currentTarget.value)}
           error={errors.description}
-          description={t('groupForm.characters', { count: description.trim().length, max: GROUP_DESCRIPTION_MAX })}
+          description={t('groupForm.characters', {
+            count: description.trim().length,
+            max: GROUP_DESCRIPTION_MAX,
+          })}
           inputWrapperOrder={['label', 'input', 'error', 'description']}
           autosize
           minRows={3}

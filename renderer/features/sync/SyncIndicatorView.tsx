@@ -41,7 +41,13 @@ export function SyncIndicatorView({ status, onSyncNow }: { status: SyncStatus; o
   return (
     <Popover position="bottom-end" withArrow shadow="md" width={280}>
       <Popover.Target>
-        <UnstyledButton data-testid="sync-indicator" data-phase={status.phase} aria-label={label} px="xs" py={4}>
+        <UnstyledButton
+          data-testid="sync-indicator"
+          data-phase={status.phase}
+          aria-label={label}
+          px="xs"
+          py={4}
+        >
           <Row gap={8} wrap="nowrap">
             <span className="sync-dot" style={{ background: COLORS[status.phase] }} aria-hidden />
             <Text size="sm" c="dimmed" role="status" aria-live="polite">

@@ -47,12 +47,10 @@ export async function login(
   if (!row || !ok) return null;
   const token = crypto.randomBytes(32).toString('base64url');
   const now = Date.now();
-  await db.query('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)', [
-    hashToken(token),
-    row.id,
-    now,
-    now + ttlMs,
-  ]);
+  await db.query(
+    'INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)',
+    [hashToken(token), row.id, now, now + ttlMs],
+  );
   return { token, ...toMe(row) };
 }
 
@@ -84,7 +82,14 @@ export async function ensureOrganization(db: Sql, id: string, name: string): Pro
   );
 }
 
-export type NewUser = { id: string; organizationId: string; email: string; name: string; role: Role; password: string };
+export type NewUser = {
+  id: string;
+  organizationId: string;
+  email: string;
+  name: string;
+  role: Role;
+  password: string;
+};
 
 /** Creates the user, or updates name, role and password of the user with that email. */
 export async function upsertUser(db: Sql, user: NewUser): Promise<void> {

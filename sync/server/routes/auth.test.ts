@@ -32,7 +32,10 @@ describe.each(testStorages())('auth over HTTP (%s storage)', (storage) => {
   });
 
   it('signs in with the right password and returns the user, organisation and permissions', async () => {
-    const res = await post('/api/v1/auth/login', { email: 'Practitioner@demo.test', password: 'cohort-demo' });
+    const res = await post('/api/v1/auth/login', {
+      email: 'Practitioner@demo.test',
+      password: 'cohort-demo',
+    });
     expect(res.status).toBe(200);
     const json = await body(res);
     expect(json.token).toMatch(/^[A-Za-z0-9_-]{40,}$/);
@@ -57,7 +60,11 @@ describe.each(testStorages())('auth over HTTP (%s storage)', (storage) => {
     const missing = await post('/api/v1/auth/login', { email: 'admin@demo.test' });
     expect(missing.status).toBe(400);
     expect((await body(missing)).error.code).toBe('bad_request');
-    const extra = await post('/api/v1/auth/login', { email: 'a', password: 'b', organizationId: 'org-other' });
+    const extra = await post('/api/v1/auth/login', {
+      email: 'a',
+      password: 'b',
+      organizationId: 'org-other',
+    });
     expect(extra.status).toBe(400);
     const text = await fetch(`${server.url}/api/v1/auth/login`, { method: 'POST', body: 'email=a' });
     expect(text.status).toBe(415);

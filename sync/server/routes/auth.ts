@@ -5,7 +5,9 @@ import { ApiError } from '../errors';
 import type { AppContext } from '../app';
 import { parseBody, requireAuth } from '../http';
 
-const loginBody = z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1024) }).strict();
+const loginBody = z
+  .object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1024) })
+  .strict();
 
 export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   app.post('/auth/login', async (request) => {

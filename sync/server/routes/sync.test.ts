@@ -59,7 +59,9 @@ describe.each(testStorages())('sync protocol over HTTP (%s storage)', (storage) 
     const rest = await pullAll(admin, first.checkpoint, 3);
     const ids = [...first.documents, ...rest.docs].map((d) => d.id);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(ids).toEqual(expect.arrayContaining(['demo-mindfulness', 'demo-grief', 'demo-parents', 'demo-running']));
+    expect(ids).toEqual(
+      expect.arrayContaining(['demo-mindfulness', 'demo-grief', 'demo-parents', 'demo-running']),
+    );
     expect(ids.some((id) => id.startsWith('other-'))).toBe(false);
     // The wire document is exactly the schema's fields plus _deleted.
     expect(Object.keys(first.documents[0] as object).sort()).toEqual(
@@ -77,7 +79,9 @@ describe.each(testStorages())('sync protocol over HTTP (%s storage)', (storage) 
       rejections: [],
     });
     const renamed = { ...created, name: 'Renamed', updatedAt: created.updatedAt + 1 };
-    expect((await push(admin, [{ assumedMasterState: created, newDocumentState: renamed }])).conflicts).toEqual([]);
+    expect(
+      (await push(admin, [{ assumedMasterState: created, newDocumentState: renamed }])).conflicts,
+    ).toEqual([]);
     // A second device still assumes the first state.
     const stale = { ...created, name: 'Stale edit', updatedAt: created.updatedAt + 2 };
     const answer = await push(admin, [{ assumedMasterState: created, newDocumentState: stale }]);
@@ -102,10 +106,14 @@ describe.each(testStorages())('sync protocol over HTTP (%s storage)', (storage) 
     const practitioner = (await server.login('practitioner@demo.test')).token;
     const doc = group('keep-me');
     await push(practitioner, [{ assumedMasterState: null, newDocumentState: doc }]);
-    const answer = await push(practitioner, [{ assumedMasterState: doc, newDocumentState: { ...doc, _deleted: true } }]);
+    const answer = await push(practitioner, [
+      { assumedMasterState: doc, newDocumentState: { ...doc, _deleted: true } },
+    ]);
     expect(answer.conflicts).toEqual([doc]);
     expect(answer.rejections[0]).toMatchObject({ id: 'keep-me', code: 'forbidden' });
-    const deleted = await push(admin, [{ assumedMasterState: doc, newDocumentState: { ...doc, _deleted: true } }]);
+    const deleted = await push(admin, [
+      { assumedMasterState: doc, newDocumentState: { ...doc, _deleted: true } },
+    ]);
     expect(deleted).toEqual({ conflicts: [], rejections: [] });
   });
 
@@ -135,7 +143,11 @@ describe.each(testStorages())('sync protocol over HTTP (%s storage)', (storage) 
       ['/api/v1/sync/groups/pull?limit=100000', { headers }, 400],
       ['/api/v1/sync/widgets/pull', { headers }, 404],
       ['/api/v1/sync/groups/push', { method: 'POST', headers, body: '{"not":"an array"}' }, 400],
-      ['/api/v1/sync/groups/push', { method: 'POST', headers, body: '[{"newDocumentState":{"id":"a b"}}]' }, 400],
+      [
+        '/api/v1/sync/groups/push',
+        { method: 'POST', headers, body: '[{"newDocumentState":{"id":"a b"}}]' },
+        400,
+      ],
       ['/api/v1/sync/groups/push', { method: 'POST', headers, body: '[' }, 400],
     ];
     for (const [path, init, status] of cases) {
@@ -179,7 +191,9 @@ describe.each(testStorages())('sync protocol over HTTP (%s storage)', (storage) 
       expect(res.headers.get('content-type')).toContain('text/event-stream');
       // Browsers read the stream cross-origin (the renderer is not served by the sync server).
       expect(res.headers.get('access-control-allow-origin')).toBe('*');
-      const reader = (res.body as ReadableStream<Uint8Array>).pipeThrough(new TextDecoderStream()).getReader();
+      const reader = (res.body as ReadableStream<Uint8Array>)
+        .pipeThrough(new TextDecoderStream())
+        .getReader();
       for (;;) {
         const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
         if (done) return;
@@ -191,7 +205,9 @@ describe.each(testStorages())('sync protocol over HTTP (%s storage)', (storage) 
     await expect.poll(() => received.join('')).toContain('event: ready');
     await expect.poll(() => otherReceived.join('')).toContain('event: ready');
     await push(admin, [{ assumedMasterState: null, newDocumentState: group('streamed') }]);
-    await expect.poll(() => received.join('')).toMatch(/event: change\ndata: \{"collection":"groups","checkpoint":\{"seq":\d+\}\}/);
+    await expect
+      .poll(() => received.join(''))
+      .toMatch(/event: change\ndata: \{"collection":"groups","checkpoint":\{"seq":\d+\}\}/);
     expect(otherReceived.join('')).not.toContain('event: change');
     controller.abort();
   });

@@ -20,7 +20,9 @@ import { pullChanges, pushChanges } from '../syncStore';
 const wireDocument = z.looseObject({ id: idSchema, _deleted: z.boolean() });
 const pushBody = z
   .array(
-    z.object({ assumedMasterState: wireDocument.nullable().optional(), newDocumentState: wireDocument }).strict(),
+    z
+      .object({ assumedMasterState: wireDocument.nullable().optional(), newDocumentState: wireDocument })
+      .strict(),
   )
   .max(PUSH_ROWS_MAX, { message: `at most ${PUSH_ROWS_MAX} rows per push` });
 
@@ -71,7 +73,10 @@ export async function syncRoutes(app: FastifyInstance, ctx: AppContext): Promise
       ctx.db,
       spec,
       { organizationId: auth.organization.id, permissions: auth.permissions },
-      rows.map((r) => ({ assumedMasterState: r.assumedMasterState ?? null, newDocumentState: r.newDocumentState })),
+      rows.map((r) => ({
+        assumedMasterState: r.assumedMasterState ?? null,
+        newDocumentState: r.newDocumentState,
+      })),
     );
     if (result.written > 0) {
       const latest = await pullLatestCheckpoint(ctx, spec.table, auth.organization.id);
@@ -92,9 +97,12 @@ export async function syncRoutes(app: FastifyInstance, ctx: AppContext): Promise
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
-    const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    const send = (event: string, data: unknown) =>
+      res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     send('ready', { collections: SYNC_COLLECTIONS });
-    const unsubscribe = ctx.bus.subscribe(auth.organization.id, (event: StreamEvent) => send('change', event));
+    const unsubscribe = ctx.bus.subscribe(auth.organization.id, (event: StreamEvent) =>
+      send('change', event),
+    );
     const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS);
     const close = () => {
       clearInterval(heartbeat);
@@ -109,7 +117,11 @@ export async function syncRoutes(app: FastifyInstance, ctx: AppContext): Promise
   });
 }
 
-async function pullLatestCheckpoint(ctx: AppContext, table: string, organizationId: string): Promise<Checkpoint> {
+async function pullLatestCheckpoint(
+  ctx: AppContext,
+  table: string,
+  organizationId: string,
+): Promise<Checkpoint> {
   const rows = await ctx.db.query<{ seq: unknown }>(
     `SELECT COALESCE(MAX(seq), 0) AS seq FROM ${table} WHERE organization_id = $1`,
     [organizationId],

@@ -1,0 +1,37 @@
+import { describe, expect, it, vi } from 'vitest';
+import { isIpcChannel } from '../ipc-contract';
+import { dispatchIpc, IPC_CHANNEL_NAMES, type IpcHandlers } from './ipc';
+
+function handlers(): IpcHandlers {
+  return {
+    'session:load': vi.fn(async () => 'stored'),
+    'session:save': vi.fn(async () => null),
+    'session:clear': vi.fn(async () => null),
+    'app:info': vi.fn(() => ({ version: '1', platform: 'linux', keyring: 'os' as const })),
+  };
+}
+
+describe('IPC dispatch', () => {
+  it('calls the handler with validated arguments', async () => {
+    const h = handlers();
+    await dispatchIpc(h, 'session:save', ['{"token":"t"}']);
+    expect(h['session:save']).toHaveBeenCalledWith('{"token":"t"}');
+    expect(await dispatchIpc(h, 'session:load', [])).toBe('stored');
+  });
+
+  it('refuses wrong, extra and oversized arguments before any handler runs', async () => {
+    const h = handlers();
+    await expect(dispatchIpc(h, 'session:save', [42])).rejects.toThrow('Invalid arguments for session:save');
+    await expect(dispatchIpc(h, 'session:save', [])).rejects.toThrow();
+    await expect(dispatchIpc(h, 'session:load', ['extra'])).rejects.toThrow();
+    await expect(dispatchIpc(h, 'session:save', ['x'.repeat(70_000)])).rejects.toThrow();
+    expect(h['session:save']).not.toHaveBeenCalled();
+  });
+
+  it('knows exactly the contract’s channels', () => {
+    expect(IPC_CHANNEL_NAMES.sort()).toEqual(['app:info', 'session:clear', 'session:load', 'session:save']);
+    expect(isIpcChannel('session:load')).toBe(true);
+    expect(isIpcChannel('shell:exec')).toBe(false);
+    expect(isIpcChannel('__proto__')).toBe(false);
+  });
+});
