@@ -20,6 +20,9 @@ import { createSessionVault } from './sessionVault';
 const devServerUrl = process.env.COHORT_DEV_URL;
 const rendererDir = path.join(__dirname, '..', '..', 'dist', 'renderer');
 
+// Tests (and people running two profiles) point the app at a data folder of their own.
+if (process.env.COHORT_USER_DATA_DIR) app.setPath('userData', process.env.COHORT_USER_DATA_DIR);
+
 protocol.registerSchemesAsPrivileged([
   {
     scheme: APP_SCHEME,
