@@ -15,7 +15,7 @@ export default tseslint.config(
       'dist',
       'dist-electron',
       'release',
-      'data',
+      'data/**',
       'test-results',
       'playwright-report',
     ],

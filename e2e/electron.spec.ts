@@ -12,7 +12,9 @@ import { unique } from './support';
 
 const distPath = process.env.ELECTRON_OVERRIDE_DIST_PATH;
 if (!distPath) {
-  console.log('SKIPPED: Electron window tests — no Electron binary here (set ELECTRON_OVERRIDE_DIST_PATH to run them).');
+  console.log(
+    'SKIPPED: Electron window tests — no Electron binary here (set ELECTRON_OVERRIDE_DIST_PATH to run them).',
+  );
 }
 test.skip(!distPath, 'no Electron binary: set ELECTRON_OVERRIDE_DIST_PATH');
 

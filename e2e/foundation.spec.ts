@@ -5,7 +5,7 @@
 import { expect, test, type Browser } from '@playwright/test';
 import { GroupsPage } from './page-models/GroupsPage';
 import { SignInPage } from './page-models/SignInPage';
-import { screenshot, unique } from './support';
+import { screenshot, unique, watchPageErrors } from './support';
 
 async function signedInDevice(browser: Browser, email = 'admin@demo.test') {
   const context = await browser.newContext();
@@ -20,6 +20,7 @@ async function signedInDevice(browser: Browser, email = 'admin@demo.test') {
 }
 
 test('sign in, create a group with validation, and see it listed', async ({ page }) => {
+  const errors = watchPageErrors(page);
   const signIn = new SignInPage(page);
   await signIn.open();
   await screenshot(page, 'sign-in');
@@ -62,6 +63,11 @@ test('sign in, create a group with validation, and see it listed', async ({ page
   await expect(page.getByTestId('group-row')).toHaveCount(1);
   await groups.search.fill('no such group');
   await expect(page.getByText('No groups match “no such group”.')).toBeVisible();
+  // The built renderer runs under the desktop app's CSP: nothing was refused, nothing threw.
+  expect(await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')).toContain(
+    "script-src 'self'",
+  );
+  expect(errors).toEqual([]);
 });
 
 test('a group created on one device appears on another without reload', async ({ browser }) => {

@@ -91,7 +91,10 @@ void app.whenReady().then(() => {
     } catch {
       return new Response('Not found', { status: 404 });
     }
-    return net.fetch(`file://${file}`);
+    const response = await net.fetch(`file://${file}`);
+    const headers = new Headers(response.headers);
+    headers.set('Content-Security-Policy', csp);
+    return new Response(response.body, { status: response.status, headers });
   });
 
   const vault = createSessionVault(app.getPath('userData'), safeStorage);

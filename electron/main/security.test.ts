@@ -47,5 +47,8 @@ describe('window security', () => {
     expect(csp).toContain('connect-src');
     expect(csp).not.toContain('ws://');
     expect(contentSecurityPolicy({ connectSrc: [], dev: true })).toContain('ws://127.0.0.1:5173');
+    expect(contentSecurityPolicy({ connectSrc: [], dev: true })).toContain(
+      "script-src 'self' 'unsafe-inline'",
+    );
   });
 });

@@ -33,7 +33,8 @@ export function contentSecurityPolicy(options: { connectSrc: string[]; dev: bool
   const connect = ["'self'", ...options.connectSrc, ...(options.dev ? ['ws://127.0.0.1:5173'] : [])];
   return [
     "default-src 'none'",
-    `script-src 'self'`,
+    // Vite's dev server injects an inline module for React refresh; built code never needs it.
+    options.dev ? "script-src 'self' 'unsafe-inline'" : "script-src 'self'",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
     "font-src 'self' data:",

@@ -25,10 +25,18 @@ describe('server CLI commands', () => {
 
   it('refuses bad input with a message', async () => {
     await expect(addOrganization(server.db, 'bad id', 'x')).rejects.toThrow('organisation id');
-    const base = { organizationId: 'org-demo', email: 'a@b.test', name: '', role: 'admin', password: 'long enough pw' };
+    const base = {
+      organizationId: 'org-demo',
+      email: 'a@b.test',
+      name: '',
+      role: 'admin',
+      password: 'long enough pw',
+    };
     await expect(addUser(server.db, { ...base, role: 'owner' })).rejects.toThrow('role');
     await expect(addUser(server.db, { ...base, password: 'short' })).rejects.toThrow('10 characters');
-    await expect(addUser(server.db, { ...base, organizationId: 'org-none' })).rejects.toThrow('no organisation');
+    await expect(addUser(server.db, { ...base, organizationId: 'org-none' })).rejects.toThrow(
+      'no organisation',
+    );
   });
 
   it('revokes every session of a user', async () => {

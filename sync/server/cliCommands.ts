@@ -7,7 +7,8 @@ import type { Sql } from './storage/database';
 export class CliError extends Error {}
 
 export async function addOrganization(db: Sql, id: string, name: string): Promise<string> {
-  if (!/^[A-Za-z0-9_-]{1,40}$/.test(id)) throw new CliError('An organisation id is 1–40 letters, digits, "-" or "_".');
+  if (!/^[A-Za-z0-9_-]{1,40}$/.test(id))
+    throw new CliError('An organisation id is 1–40 letters, digits, "-" or "_".');
   if (!name.trim()) throw new CliError('An organisation needs a name.');
   await ensureOrganization(db, id, name.trim());
   return `Organisation ${id} (${name.trim()}) is ready.`;
@@ -17,7 +18,8 @@ export async function addUser(
   db: Sql,
   options: { email: string; name: string; role: string; organizationId: string; password: string },
 ): Promise<string> {
-  if (!(ROLES as readonly string[]).includes(options.role)) throw new CliError(`The role is one of ${ROLES.join(', ')}.`);
+  if (!(ROLES as readonly string[]).includes(options.role))
+    throw new CliError(`The role is one of ${ROLES.join(', ')}.`);
   if (!/^[^\s@]+@[^\s@]+$/.test(options.email)) throw new CliError('That is not an email address.');
   if (options.password.length < 10) throw new CliError('A password has at least 10 characters.');
   const org = await db.query('SELECT id FROM organizations WHERE id = $1', [options.organizationId]);
@@ -37,7 +39,9 @@ export async function listUsers(db: Sql): Promise<string> {
   const rows = await db.query<{ email: string; role: string; organization_id: string; name: string }>(
     'SELECT email, role, organization_id, name FROM users ORDER BY organization_id, email',
   );
-  return rows.map((r) => `${r.organization_id.padEnd(16)} ${r.email.padEnd(30)} ${r.role.padEnd(13)} ${r.name}`).join('\n');
+  return rows
+    .map((r) => `${r.organization_id.padEnd(16)} ${r.email.padEnd(30)} ${r.role.padEnd(13)} ${r.name}`)
+    .join('\n');
 }
 
 /** Ends every sign-in of a user, on every device, at once. */

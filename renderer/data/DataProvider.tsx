@@ -1,0 +1,92 @@
+/**
+ * Opens the signed-in user's local database and starts sync while mounted; screens
+ * reach both through the hooks below, never directly.
+ */
+import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import { BehaviorSubject } from 'rxjs';
+import { startSync, type SyncController } from '../../sync/client/replicate';
+import { useSessionStore, useSyncStore, type Session } from '../stores';
+import { createCohortDatabase, databaseName, type CohortDatabase } from './database';
+import { browserStorage } from './storage';
+
+type DataContextValue = { db: CohortDatabase; sync: SyncController };
+const DataContext = createContext<DataContextValue | null>(null);
+
+export function useData(): DataContextValue {
+  const value = useContext(DataContext);
+  if (!value) throw new Error('useData outside <DataProvider>');
+  return value;
+}
+
+/** navigator.onLine and its events, as the sync client wants them. */
+function onlineSubject(): { online$: BehaviorSubject<boolean>; dispose(): void } {
+  const online$ = new BehaviorSubject(navigator.onLine);
+  const on = () => online$.next(true);
+  const off = () => online$.next(false);
+  window.addEventListener('online', on);
+  window.addEventListener('offline', off);
+  return {
+    online$,
+    dispose() {
+      window.removeEventListener('online', on);
+      window.removeEventListener('offline', off);
+    },
+  };
+}
+
+export function DataProvider({
+  session,
+  fallback,
+  children,
+}: {
+  session: Session;
+  fallback: ReactNode;
+  children: ReactNode;
+}) {
+  const [value, setValue] = useState<DataContextValue | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const expire = useSessionStore((s) => s.expire);
+  const setStatus = useSyncStore((s) => s.setStatus);
+
+  useEffect(() => {
+    let cancelled = false;
+    let cleanup: (() => Promise<void>) | undefined;
+    const desktop = Boolean(window.cohort);
+    (async () => {
+      const db = await createCohortDatabase({
+        name: databaseName(session.serverUrl, session.user.id),
+        storage: browserStorage(),
+        multiInstance: !desktop,
+      });
+      const online = onlineSubject();
+      const sync = await startSync({
+        db,
+        collections: { groups: db.groups },
+        serverUrl: session.serverUrl,
+        token: session.token,
+        online$: online.online$,
+        waitForLeadership: false,
+        onAuthExpired: expire,
+      });
+      const statusSub = sync.status$.subscribe(setStatus);
+      cleanup = async () => {
+        statusSub.unsubscribe();
+        online.dispose();
+        await sync.stop();
+        await db.close();
+      };
+      if (cancelled) await cleanup();
+      else setValue({ db, sync });
+    })().catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+    return () => {
+      cancelled = true;
+      setValue(null);
+      setStatus(null);
+      void cleanup?.();
+    };
+  }, [session, expire, setStatus]);
+
+  if (error) return <div role="alert">{error}</div>;
+  if (!value) return <>{fallback}</>;
+  return <DataContext.Provider value={value}>{children}</DataContext.Provider>;
+}

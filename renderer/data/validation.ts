@@ -1,0 +1,28 @@
+/**
+ * Validates every write to a local collection with the domain's zod schema, so the
+ * device and the server apply the same rules. RxDB's internal stores pass unchecked.
+ */
+import { wrappedValidateStorageFactory, type RxJsonSchema, type RxValidationError } from 'rxdb';
+import type { z } from 'zod';
+import { groupSchema } from '../../domain/group';
+
+const SCHEMAS_BY_TITLE: Record<string, z.ZodType> = {
+  groups: groupSchema,
+};
+
+function zodValidator(schema: RxJsonSchema<unknown>) {
+  const zod = schema.title ? SCHEMAS_BY_TITLE[schema.title] : undefined;
+  if (!zod) return (): RxValidationError[] => [];
+  return (doc: Record<string, unknown>): RxValidationError[] => {
+    const { _deleted, _rev, _meta, _attachments, ...fields } = doc;
+    void _deleted;
+    void _rev;
+    void _meta;
+    void _attachments;
+    const result = zod.safeParse(fields);
+    if (result.success) return [];
+    return result.error.issues.map((issue) => ({ field: issue.path.join('.'), message: issue.message }));
+  };
+}
+
+export const wrappedZodValidateStorage = wrappedValidateStorageFactory(zodValidator, 'zod-domain');
