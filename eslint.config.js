@@ -18,6 +18,7 @@ export default tseslint.config(
       'data/**',
       'test-results',
       'playwright-report',
+      'reports',
     ],
   },
   js.configs.recommended,
