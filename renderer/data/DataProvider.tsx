@@ -61,7 +61,7 @@ export function DataProvider({
       const online = onlineSubject();
       const sync = await startSync({
         db,
-        collections: { groups: db.groups },
+        collections: { groups: db.groups, clients: db.clients, memberships: db.memberships },
         serverUrl: session.serverUrl,
         token: session.token,
         online$: online.online$,

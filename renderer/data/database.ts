@@ -5,8 +5,17 @@
 import { addRxPlugin, createRxDatabase, type RxCollection, type RxDatabase, type RxStorage } from 'rxdb';
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
+import type { Client } from '../../domain/client';
 import type { Group } from '../../domain/group';
-import { groupMigrations, groupRxSchema } from './schemas';
+import type { Membership } from '../../domain/membership';
+import {
+  clientMigrations,
+  clientRxSchema,
+  groupMigrations,
+  groupRxSchema,
+  membershipMigrations,
+  membershipRxSchema,
+} from './schemas';
 import { wrappedZodValidateStorage } from './validation';
 
 addRxPlugin(RxDBMigrationSchemaPlugin);
@@ -14,6 +23,8 @@ addRxPlugin(RxDBLocalDocumentsPlugin);
 
 export type CohortCollections = {
   groups: RxCollection<Group>;
+  clients: RxCollection<Client>;
+  memberships: RxCollection<Membership>;
 };
 export type CohortDatabase = RxDatabase<CohortCollections>;
 
@@ -40,6 +51,8 @@ export async function createCohortDatabase(options: DatabaseOptions): Promise<Co
   });
   await db.addCollections({
     groups: { schema: groupRxSchema, migrationStrategies: groupMigrations },
+    clients: { schema: clientRxSchema, migrationStrategies: clientMigrations },
+    memberships: { schema: membershipRxSchema, migrationStrategies: membershipMigrations },
   });
   return db;
 }

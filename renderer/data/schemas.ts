@@ -7,7 +7,9 @@
  */
 import type { MigrationStrategies, RxJsonSchema } from 'rxdb';
 import { ID_MAX_LENGTH } from '../../domain/ids';
+import { CLIENT_EMAIL_MAX, CLIENT_NAME_MAX, CLIENT_PHONE_MAX, type Client } from '../../domain/client';
 import { GROUP_DESCRIPTION_MAX, GROUP_NAME_MAX, type Group } from '../../domain/group';
+import { MEMBERSHIP_ID_MAX, type Membership } from '../../domain/membership';
 
 const timestamp = { type: 'integer', minimum: 0, maximum: 8.64e15, multipleOf: 1 } as const;
 
@@ -31,3 +33,46 @@ export const groupRxSchema: RxJsonSchema<Group> = {
 
 /** Version → function from the previous version's document. Empty while v0 is the only version. */
 export const groupMigrations: MigrationStrategies = {};
+
+const date = { type: 'string', maxLength: 10 } as const;
+
+export const clientRxSchema: RxJsonSchema<Client> = {
+  title: 'clients',
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  properties: {
+    id: { type: 'string', maxLength: ID_MAX_LENGTH },
+    name: { type: 'string', minLength: 1, maxLength: CLIENT_NAME_MAX },
+    email: { type: 'string', maxLength: CLIENT_EMAIL_MAX },
+    phone: { type: 'string', maxLength: CLIENT_PHONE_MAX },
+    birthDate: date,
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  },
+  required: ['id', 'name', 'createdAt', 'updatedAt'],
+  additionalProperties: false,
+  indexes: ['name'],
+};
+
+export const membershipRxSchema: RxJsonSchema<Membership> = {
+  title: 'memberships',
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  properties: {
+    id: { type: 'string', maxLength: MEMBERSHIP_ID_MAX },
+    groupId: { type: 'string', maxLength: ID_MAX_LENGTH },
+    clientId: { type: 'string', maxLength: ID_MAX_LENGTH },
+    startDate: date,
+    endDate: date,
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  },
+  required: ['id', 'groupId', 'clientId', 'startDate', 'createdAt', 'updatedAt'],
+  additionalProperties: false,
+  indexes: ['groupId', 'clientId'],
+};
+
+export const clientMigrations: MigrationStrategies = {};
+export const membershipMigrations: MigrationStrategies = {};

@@ -4,10 +4,14 @@
  */
 import { wrappedValidateStorageFactory, type RxJsonSchema, type RxValidationError } from 'rxdb';
 import type { z } from 'zod';
+import { clientSchema } from '../../domain/client';
 import { groupSchema } from '../../domain/group';
+import { membershipSchema } from '../../domain/membership';
 
 const SCHEMAS_BY_TITLE: Record<string, z.ZodType> = {
   groups: groupSchema,
+  clients: clientSchema,
+  memberships: membershipSchema,
 };
 
 function zodValidator(schema: RxJsonSchema<unknown>) {

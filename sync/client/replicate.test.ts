@@ -6,7 +6,7 @@
 import { indexedDB, IDBKeyRange } from 'fake-indexeddb';
 import { BehaviorSubject } from 'rxjs';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createGroup, updateGroup, type Group } from '../../domain/group';
 import { createCohortDatabase, type CohortDatabase } from '../../renderer/data/database';
 import { startTestServer, type TestServer } from '../server/testing';
@@ -37,7 +37,7 @@ async function device(name: string, email = 'admin@demo.test'): Promise<Device> 
   const online$ = new BehaviorSubject(true);
   const sync = await startSync({
     db,
-    collections: { groups: db.groups },
+    collections: { groups: db.groups, clients: db.clients, memberships: db.memberships },
     serverUrl: server.url,
     token,
     fetch: deviceFetch,
@@ -64,13 +64,14 @@ async function findGroup(d: Device, id: string): Promise<Group | undefined> {
 beforeAll(async () => {
   server = await startTestServer('embedded');
 });
-afterAll(async () => {
-  for (const d of devices) {
+// The open-source RxDB allows 13 open collections at once: every test closes its devices.
+afterEach(async () => {
+  for (const d of devices.splice(0)) {
     await d.sync.stop();
     await d.db.close();
   }
-  await server.close();
 });
+afterAll(() => server.close());
 
 describe('two devices against the real server', () => {
   it('pulls the organisation’s groups on first sync', async () => {

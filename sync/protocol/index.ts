@@ -4,17 +4,21 @@
  */
 import { z } from 'zod';
 import type { WithDeleted } from '../../domain/documents';
+import type { Client } from '../../domain/client';
 import type { Group } from '../../domain/group';
+import type { Membership } from '../../domain/membership';
 
 export const API_PREFIX = '/api/v1';
 
-/** Collections that replicate. Clients and memberships join when their screens do. */
-export const SYNC_COLLECTIONS = ['groups'] as const;
+/** Collections that replicate, in the order a device applies them (groups and clients before memberships). */
+export const SYNC_COLLECTIONS = ['groups', 'clients', 'memberships'] as const;
 export type SyncCollection = (typeof SYNC_COLLECTIONS)[number];
 export const syncCollectionSchema = z.enum(SYNC_COLLECTIONS);
 
 export type SyncDocuments = {
   groups: Group;
+  clients: Client;
+  memberships: Membership;
 };
 
 /** Opaque to the device: made by the server, handed back unchanged. */

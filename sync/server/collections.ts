@@ -1,24 +1,37 @@
 /**
- * How each synced collection maps to its table, which schema validates it, and which
- * permission each kind of write needs. Pull and push are written once over these specs.
+ * How each synced collection maps to its table, which schema validates it, which
+ * permission each kind of write needs, what it refers to and what its deletion takes
+ * with it. Pull and push are written once over these specs.
  */
 import type { z } from 'zod';
+import { clientSchema } from '../../domain/client';
 import { groupSchema } from '../../domain/group';
+import { membershipSchema } from '../../domain/membership';
 import { groupWritePermission, type Permission, type WriteKind } from '../../domain/permissions';
 import type { SyncCollection } from '../protocol';
 import { toNumber, type Row } from './storage/database';
 
 type ColumnType = 'text' | 'jsonb' | 'int8';
+type Column = { field: string; column: string; type: ColumnType; optional?: boolean };
 
 export type CollectionSpec = {
   name: SyncCollection;
   table: string;
   /** Document field → column, in the order of the table's value list. */
-  columns: { field: string; column: string; type: ColumnType }[];
+  columns: Column[];
   schema: z.ZodType<{ id: string }>;
   readPermission: Permission;
   writePermission(kind: WriteKind): Permission;
+  /** Fields naming a document of another collection that must exist (and not be deleted) for a write. */
+  references?: { field: string; collection: SyncCollection; message: string }[];
+  /** Collections whose documents point at this one through `column`: deleted with it, in the same transaction. */
+  cascades?: { collection: SyncCollection; column: string }[];
 };
+
+const timestamps: Column[] = [
+  { field: 'createdAt', column: 'created_at', type: 'int8' },
+  { field: 'updatedAt', column: 'updated_at', type: 'int8' },
+];
 
 export const COLLECTIONS: Record<SyncCollection, CollectionSpec> = {
   groups: {
@@ -29,12 +42,55 @@ export const COLLECTIONS: Record<SyncCollection, CollectionSpec> = {
       { field: 'name', column: 'name', type: 'text' },
       { field: 'description', column: 'description', type: 'text' },
       { field: 'metadata', column: 'metadata', type: 'jsonb' },
-      { field: 'createdAt', column: 'created_at', type: 'int8' },
-      { field: 'updatedAt', column: 'updated_at', type: 'int8' },
+      ...timestamps,
     ],
     schema: groupSchema,
     readPermission: 'client_groups.read',
     writePermission: groupWritePermission,
+    cascades: [{ collection: 'memberships', column: 'group_id' }],
+  },
+  clients: {
+    name: 'clients',
+    table: 'clients',
+    columns: [
+      { field: 'id', column: 'id', type: 'text' },
+      { field: 'name', column: 'name', type: 'text' },
+      { field: 'email', column: 'email', type: 'text', optional: true },
+      { field: 'phone', column: 'phone', type: 'text', optional: true },
+      { field: 'birthDate', column: 'birth_date', type: 'text', optional: true },
+      ...timestamps,
+    ],
+    schema: clientSchema,
+    readPermission: 'clients.read',
+    writePermission: () => 'clients.write',
+    cascades: [{ collection: 'memberships', column: 'client_id' }],
+  },
+  memberships: {
+    name: 'memberships',
+    table: 'memberships',
+    columns: [
+      { field: 'id', column: 'id', type: 'text' },
+      { field: 'groupId', column: 'group_id', type: 'text' },
+      { field: 'clientId', column: 'client_id', type: 'text' },
+      { field: 'startDate', column: 'start_date', type: 'text' },
+      { field: 'endDate', column: 'end_date', type: 'text', optional: true },
+      ...timestamps,
+    ],
+    schema: membershipSchema,
+    readPermission: 'client_groups.read',
+    writePermission: () => 'client_groups.manage_members',
+    references: [
+      {
+        field: 'groupId',
+        collection: 'groups',
+        message: 'The group of this membership does not exist or was deleted.',
+      },
+      {
+        field: 'clientId',
+        collection: 'clients',
+        message: 'The client of this membership does not exist or was deleted.',
+      },
+    ],
   },
 };
 
@@ -43,8 +99,9 @@ export type WireDocument = Record<string, unknown> & { id: string; _deleted: boo
 /** A table row as the wire document: exactly the schema's fields plus `_deleted`. */
 export function rowToDocument(spec: CollectionSpec, row: Row): WireDocument {
   const doc: Record<string, unknown> = {};
-  for (const { field, column, type } of spec.columns) {
+  for (const { field, column, type, optional } of spec.columns) {
     const value = row[column];
+    if (optional && (value === null || value === undefined)) continue;
     if (type === 'int8') doc[field] = toNumber(value);
     else if (type === 'jsonb') doc[field] = typeof value === 'string' ? JSON.parse(value) : value;
     else doc[field] = value;
@@ -57,7 +114,11 @@ export function columnList(spec: CollectionSpec): string {
   return spec.columns.map((c) => c.column).join(', ');
 }
 
-/** Column values for an insert/update, in `spec.columns` order. */
+/** Column values for an insert/update, in `spec.columns` order; absent optional fields are NULL. */
 export function documentValues(spec: CollectionSpec, doc: Record<string, unknown>): unknown[] {
-  return spec.columns.map(({ field, type }) => (type === 'jsonb' ? JSON.stringify(doc[field]) : doc[field]));
+  return spec.columns.map(({ field, type }) => {
+    const value = doc[field];
+    if (value === undefined) return null;
+    return type === 'jsonb' ? JSON.stringify(value) : value;
+  });
 }

@@ -8,8 +8,9 @@
  */
 import { sameDocumentState } from '../../domain/documents';
 import { can, writeKind } from '../../domain/permissions';
-import type { Checkpoint, PushResponse, PushRow, Rejection } from '../protocol';
+import type { Checkpoint, PushResponse, PushRow, Rejection, SyncCollection } from '../protocol';
 import {
+  COLLECTIONS,
   columnList,
   documentValues,
   rowToDocument,
@@ -78,7 +79,7 @@ export async function pushChanges(
   spec: CollectionSpec,
   actor: Actor,
   rows: PushRow<Record<string, unknown>>[],
-): Promise<PushResponse<WireDocument> & { written: number }> {
+): Promise<PushResponse<WireDocument> & { changed: Set<SyncCollection> }> {
   return db.transaction(async (tx) => {
     await lockOrganization(tx, actor.organizationId);
     const ids = [...new Set(rows.map((r) => String(r.newDocumentState.id)))];
@@ -94,7 +95,7 @@ export async function pushChanges(
 
     const conflicts: WireDocument[] = [];
     const rejections: Rejection[] = [];
-    let written = 0;
+    const changed = new Set<SyncCollection>();
     for (const row of rows) {
       const incoming = row.newDocumentState;
       const id = String(incoming.id);
@@ -104,7 +105,9 @@ export async function pushChanges(
         else conflicts.push(tombstoneFor(incoming));
         continue;
       }
-      const refusal = checkWrite(spec, actor, master, incoming);
+      const refusal =
+        checkWrite(spec, actor, master, incoming) ??
+        (await checkReferences(tx, spec, actor.organizationId, incoming));
       if (refusal) {
         conflicts.push(master ?? tombstoneFor(incoming));
         rejections.push({ id, ...refusal });
@@ -116,9 +119,14 @@ export async function pushChanges(
       } as WireDocument;
       await writeDocument(tx, spec, actor.organizationId, doc);
       current.set(id, doc);
-      written += 1;
+      changed.add(spec.name);
+      if (doc._deleted) {
+        for (const cascade of spec.cascades ?? []) {
+          if (await cascadeDelete(tx, cascade, actor.organizationId, id)) changed.add(cascade.collection);
+        }
+      }
     }
-    return { conflicts, rejections, written };
+    return { conflicts, rejections, changed };
   });
 }
 
@@ -140,6 +148,40 @@ function checkWrite(
     return { code: 'invalid', message: `${where}: ${issue?.message ?? 'invalid'}` };
   }
   return null;
+}
+
+/** A write may only point at documents of the organisation that exist and are not deleted. */
+async function checkReferences(
+  tx: Sql,
+  spec: CollectionSpec,
+  organizationId: string,
+  incoming: Record<string, unknown>,
+): Promise<Omit<Rejection, 'id'> | null> {
+  if (incoming._deleted === true) return null;
+  for (const ref of spec.references ?? []) {
+    const rows = await tx.query(
+      `SELECT 1 FROM ${COLLECTIONS[ref.collection].table} WHERE organization_id = $1 AND id = $2 AND NOT deleted`,
+      [organizationId, String(incoming[ref.field])],
+    );
+    if (rows.length === 0) return { code: 'not_found', message: ref.message };
+  }
+  return null;
+}
+
+/** Deletes, with new sequence numbers, the documents that point at a deleted one. Returns how many. */
+export async function cascadeDelete(
+  tx: Sql,
+  cascade: { collection: SyncCollection; column: string },
+  organizationId: string,
+  id: string,
+): Promise<number> {
+  const rows = await tx.query(
+    `UPDATE ${COLLECTIONS[cascade.collection].table}
+     SET deleted = true, seq = nextval('change_seq')
+     WHERE organization_id = $1 AND ${cascade.column} = $2 AND NOT deleted RETURNING id`,
+    [organizationId, id],
+  );
+  return rows.length;
 }
 
 function stripDeleted(doc: Record<string, unknown>): Record<string, unknown> {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { idSchema } from '../../../domain/ids';
+import { MEMBERSHIP_ID_MAX } from '../../../domain/membership';
 import {
   checkpointSchema,
   PULL_LIMIT_DEFAULT,
@@ -17,7 +17,8 @@ import { ApiError, badRequest } from '../errors';
 import { parseBody, requireAuth } from '../http';
 import { pullChanges, pushChanges } from '../syncStore';
 
-const wireDocument = z.looseObject({ id: idSchema, _deleted: z.boolean() });
+// The id's exact form is the collection's schema's to check (a membership id is `group:client`).
+const wireDocument = z.looseObject({ id: z.string().min(1).max(MEMBERSHIP_ID_MAX), _deleted: z.boolean() });
 const pushBody = z
   .array(
     z
@@ -78,9 +79,9 @@ export async function syncRoutes(app: FastifyInstance, ctx: AppContext): Promise
         newDocumentState: r.newDocumentState,
       })),
     );
-    if (result.written > 0) {
-      const latest = await pullLatestCheckpoint(ctx, spec.table, auth.organization.id);
-      ctx.bus.publish(auth.organization.id, { collection: spec.name, checkpoint: latest });
+    for (const collection of result.changed) {
+      const latest = await pullLatestCheckpoint(ctx, COLLECTIONS[collection].table, auth.organization.id);
+      ctx.bus.publish(auth.organization.id, { collection, checkpoint: latest });
     }
     return { conflicts: result.conflicts, rejections: result.rejections };
   });

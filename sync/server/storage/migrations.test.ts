@@ -6,13 +6,21 @@ describe('migrations', () => {
   it('applies each migration once, in order', async () => {
     const db = await openEmbedded('memory://');
     try {
-      expect(await migrate(db)).toEqual([1]);
+      expect(await migrate(db)).toEqual([1, 2]);
       expect(await migrate(db)).toEqual([]);
       const tables = await db.query<{ table_name: string }>(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
       );
       expect(tables.map((t) => t.table_name)).toEqual(
-        expect.arrayContaining(['groups', 'organizations', 'schema_migrations', 'sessions', 'users']),
+        expect.arrayContaining([
+          'clients',
+          'groups',
+          'memberships',
+          'organizations',
+          'schema_migrations',
+          'sessions',
+          'users',
+        ]),
       );
     } finally {
       await db.close();
