@@ -50,6 +50,9 @@ test('sign in, create a group with validation, and see it listed', async ({ page
   await screenshot(page, 'new-group-dialog');
   await groups.submitNewGroup();
   await expect(groups.dialog).toBeHidden();
+  // A new group opens at once, ready for members.
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+  await groups.backToList();
   await expect(groups.row(name)).toContainText('Thursday mornings');
   await groups.expectSynced();
   await screenshot(page, 'groups-list');

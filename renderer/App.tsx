@@ -4,6 +4,9 @@ import { Navigate, Route, Routes } from 'react-router';
 import { AppLayout } from './components/AppLayout';
 import { DataProvider } from './data/DataProvider';
 import { loadSession } from './data/sessionPersistence';
+import { ClientDetailScreen } from './features/clients/ClientDetailScreen';
+import { ClientsScreen } from './features/clients/ClientsScreen';
+import { GroupDetailScreen } from './features/groups/GroupDetailScreen';
 import { GroupsScreen } from './features/groups/GroupsScreen';
 import { SignInScreen } from './features/session/SignInScreen';
 import { useSessionStore } from './stores';
@@ -32,6 +35,9 @@ export function App() {
       <AppLayout>
         <Routes>
           <Route path="/groups" element={<GroupsScreen />} />
+          <Route path="/groups/:groupId" element={<GroupDetailScreen />} />
+          <Route path="/clients" element={<ClientsScreen />} />
+          <Route path="/clients/:clientId" element={<ClientDetailScreen />} />
           <Route path="*" element={<Navigate to="/groups" replace />} />
         </Routes>
       </AppLayout>

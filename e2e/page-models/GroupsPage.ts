@@ -35,12 +35,25 @@ export class GroupsPage {
     await this.dialog.getByRole('button', { name: 'Create group' }).click();
   }
 
+  /** Creates a group: the app opens it, and this comes back to the list. */
   async createGroup(name: string, description = '') {
     await this.openNewGroup();
     await this.fillNewGroup(name, description);
     await this.submitNewGroup();
     await expect(this.dialog).toBeHidden();
+    await expect(this.page.getByRole('heading', { level: 1, name })).toBeVisible();
+    await this.backToList();
     await expect(this.row(name)).toBeVisible();
+  }
+
+  async backToList() {
+    await this.page.getByRole('link', { name: /All groups/ }).click();
+    await this.expectLoaded();
+  }
+
+  async open(name: string) {
+    await this.row(name).getByRole('link', { name }).click();
+    await expect(this.page.getByRole('heading', { level: 1, name })).toBeVisible();
   }
 
   async expectSynced() {

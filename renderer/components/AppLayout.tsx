@@ -71,8 +71,9 @@ export function AppLayout({ children }: { children: ReactNode }) {
         </Row>
       </AppShell.Header>
       <AppShell.Navbar p="sm">
-        <AppShell.Section grow>
+        <AppShell.Section grow component="nav" aria-label={t('shell.navigation')}>
           <NavLink component={RouterLink} to="/groups" label={t('shell.groups')} />
+          <NavLink component={RouterLink} to="/clients" label={t('shell.clients')} />
         </AppShell.Section>
         <AppShell.Section>
           <LanguageSwitch />

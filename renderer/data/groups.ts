@@ -1,46 +1,67 @@
-/** Hooks the group screens use: a live, filtered list and the writes. */
-import { useEffect, useMemo, useState } from 'react';
-import { createGroup, type Group, type GroupInput } from '../../domain/group';
+/** Hooks the group screens use: live, filtered lists and the writes. */
+import { useMemo } from 'react';
+import type { Client } from '../../domain/client';
+import { today } from '../../domain/dates';
+import { createGroup, updateGroup, type Group, type GroupInput } from '../../domain/group';
 import { newId } from '../../domain/ids';
+import { isMemberOn, type Membership } from '../../domain/membership';
+import { matchesSearch } from '../../domain/search';
 import { useData } from './DataProvider';
+import { useLiveQuery } from './live';
 
 export type GroupSort = 'name' | '-name';
+export type GroupRow = Group & { memberCount: number; activeCount: number };
 
-/** Case- and accent-insensitive match on name and description. */
-export function matchesSearch(group: Pick<Group, 'name' | 'description'>, term: string): boolean {
-  const needle = fold(term.trim());
-  if (!needle) return true;
-  return fold(group.name).includes(needle) || fold(group.description).includes(needle);
+/** Member counts per group: all memberships, and those active on `day`. */
+export function countMembers(
+  memberships: Membership[],
+  day: string,
+): Map<string, { all: number; active: number }> {
+  const counts = new Map<string, { all: number; active: number }>();
+  for (const m of memberships) {
+    const c = counts.get(m.groupId) ?? { all: 0, active: 0 };
+    c.all += 1;
+    if (isMemberOn(m, day)) c.active += 1;
+    counts.set(m.groupId, c);
+  }
+  return counts;
 }
 
-function fold(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{Diacritic}/gu, '')
-    .toLowerCase();
+export function sortByName<T extends { name: string }>(items: T[], direction: 'asc' | 'desc'): T[] {
+  const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+  const sign = direction === 'asc' ? 1 : -1;
+  return [...items].sort((a, b) => collator.compare(a.name, b.name) * sign);
 }
 
-/** All groups, sorted, filtered by `search`; updates live as the local database changes. */
+/** Every group with its member counts, sorted, filtered by `search`; live. */
 export function useGroups(
   search: string,
   sort: GroupSort = 'name',
-): { groups: Group[] | null; total: number } {
+): { groups: GroupRow[] | null; total: number } {
   const { db } = useData();
-  const [all, setAll] = useState<Group[] | null>(null);
-  useEffect(() => {
-    const sub = db.groups
-      .find({ sort: [{ name: 'asc' }] })
-      .$.subscribe((docs) => setAll(docs.map((d) => d.toJSON() as Group)));
-    return () => sub.unsubscribe();
-  }, [db]);
+  const all = useLiveQuery(db.groups, {}, 'all');
+  const memberships = useLiveQuery(db.memberships, {}, 'all');
   const groups = useMemo(() => {
-    if (!all) return null;
-    const filtered = all.filter((g) => matchesSearch(g, search));
-    const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
-    filtered.sort((a, b) => collator.compare(a.name, b.name) * (sort === 'name' ? 1 : -1));
-    return filtered;
-  }, [all, search, sort]);
+    if (!all || !memberships) return null;
+    const counts = countMembers(memberships, today());
+    const rows = all
+      .filter((g) => matchesSearch([g.name, g.description], search))
+      .map((g) => ({
+        ...g,
+        memberCount: counts.get(g.id)?.all ?? 0,
+        activeCount: counts.get(g.id)?.active ?? 0,
+      }));
+    return sortByName(rows, sort === 'name' ? 'asc' : 'desc');
+  }, [all, memberships, search, sort]);
   return { groups, total: all?.length ?? 0 };
+}
+
+/** One group, live: undefined while loading, null when it does not exist (or was deleted). */
+export function useGroup(id: string): Group | null | undefined {
+  const { db } = useData();
+  const docs = useLiveQuery(db.groups, { selector: { id } }, id);
+  if (docs === null) return undefined;
+  return docs[0] ?? null;
 }
 
 export function useGroupMutations() {
@@ -52,7 +73,48 @@ export function useGroupMutations() {
         await db.groups.insert(group);
         return group;
       },
+      async updateGroup(id: string, input: Partial<GroupInput>): Promise<void> {
+        const doc = await db.groups.findOne(id).exec();
+        if (!doc) throw new Error('This group no longer exists.');
+        await doc.incrementalModify((current) => ({
+          ...current,
+          ...updateGroup(current, input, Date.now()),
+        }));
+      },
+      /** Deletes groups and their memberships (the server does the same in one transaction); clients stay. */
+      async deleteGroups(ids: string[]): Promise<void> {
+        const now = Date.now();
+        const memberships = await db.memberships.find({ selector: { groupId: { $in: ids } } }).exec();
+        await Promise.all(memberships.map((m) => m.incrementalRemove()));
+        const groups = await db.groups.findByIds(ids).exec();
+        for (const doc of groups.values()) {
+          await doc.incrementalModify((current) => ({
+            ...current,
+            updatedAt: Math.max(now, current.updatedAt),
+            _deleted: true,
+          }));
+        }
+      },
     }),
+    [db],
+  );
+}
+
+/** Everything the CSV export of some groups needs, read once. */
+export function useExportData() {
+  const { db } = useData();
+  return useMemo(
+    () => async (groupIds: string[]) => {
+      const groups = [...(await db.groups.findByIds(groupIds).exec()).values()].map(
+        (d) => d.toJSON() as Group,
+      );
+      const memberships = (
+        await db.memberships.find({ selector: { groupId: { $in: groupIds } } }).exec()
+      ).map((d) => d.toJSON() as Membership);
+      const clientDocs = await db.clients.findByIds([...new Set(memberships.map((m) => m.clientId))]).exec();
+      const clients = new Map([...clientDocs.values()].map((d) => [d.id, d.toJSON() as Client]));
+      return { groups: sortByName(groups, 'asc'), memberships, clients };
+    },
     [db],
   );
 }

@@ -36,15 +36,42 @@ export const useSyncStore = create<SyncState>((set) => ({
 }));
 
 type GroupsViewState = {
+  /** The search term in effect: survives opening a group and coming back. */
   search: string;
   setSearch(search: string): void;
+  sort: 'name' | '-name';
+  toggleSort(): void;
+  page: number;
+  setPage(page: number): void;
+  selected: ReadonlySet<string>;
+  setSelected(ids: ReadonlySet<string>): void;
   newGroupOpen: boolean;
   setNewGroupOpen(open: boolean): void;
 };
 
 export const useGroupsView = create<GroupsViewState>((set) => ({
   search: '',
-  setSearch: (search) => set({ search }),
+  setSearch: (search) => set({ search, page: 1 }),
+  sort: 'name',
+  toggleSort: () => set((s) => ({ sort: s.sort === 'name' ? '-name' : 'name', page: 1 })),
+  page: 1,
+  setPage: (page) => set({ page }),
+  selected: new Set(),
+  setSelected: (selected) => set({ selected }),
   newGroupOpen: false,
   setNewGroupOpen: (newGroupOpen) => set({ newGroupOpen }),
+}));
+
+type ClientsViewState = {
+  search: string;
+  setSearch(search: string): void;
+  page: number;
+  setPage(page: number): void;
+};
+
+export const useClientsView = create<ClientsViewState>((set) => ({
+  search: '',
+  setSearch: (search) => set({ search, page: 1 }),
+  page: 1,
+  setPage: (page) => set({ page }),
 }));

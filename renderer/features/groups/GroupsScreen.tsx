@@ -1,19 +1,42 @@
-/** Groups overview: search, the list, and the "New group" dialog. */
-import { Button, Center, Group as Row, Loader, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
+/** Groups overview: search, sort, pages of 20, selection with export and delete, and "New group". */
+import { Button, Center, Group as Row, Loader, Paper, Stack, Text, Title } from '@mantine/core';
+import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router';
+import { today } from '../../../domain/dates';
 import { can } from '../../../domain/permissions';
-import { useGroupMutations, useGroups } from '../../data/groups';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { PAGE_SIZE, Pager, pageCount } from '../../components/Pager';
+import { SearchInput } from '../../components/SearchInput';
+import { useExportData, useGroupMutations, useGroups } from '../../data/groups';
 import { useGroupsView, useSessionStore } from '../../stores';
+import { downloadText, groupsCsv } from './exportCsv';
 import { GroupsTable } from './GroupsTable';
 import { NewGroupDialog } from './NewGroupDialog';
 
 export function GroupsScreen() {
   const { t } = useTranslation();
+  const navigate = useNavigate();
   const permissions = useSessionStore((s) => s.session?.permissions ?? []);
-  const { search, setSearch, newGroupOpen, setNewGroupOpen } = useGroupsView();
-  const { groups, total } = useGroups(search);
-  const { createGroup } = useGroupMutations();
+  const view = useGroupsView();
+  const { groups, total } = useGroups(view.search, view.sort);
+  const { createGroup, deleteGroups } = useGroupMutations();
+  const exportData = useExportData();
+  const [confirmDelete, setConfirmDelete] = useState(false);
   const mayCreate = can(permissions, 'client_groups.create');
+  const mayDelete = can(permissions, 'client_groups.delete');
+  const setSearch = useCallback((term: string) => view.setSearch(term), [view]);
+
+  const pages = pageCount(groups?.length ?? 0);
+  const page = Math.min(view.page, pages);
+  const visible = groups?.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE) ?? [];
+  // Selection only ever holds groups that still exist (another device may delete one).
+  const selected = new Set([...view.selected].filter((id) => groups?.some((g) => g.id === id)));
+
+  const exportSelected = async () => {
+    const data = await exportData([...selected]);
+    downloadText(`cohort-groups-${today()}.csv`, groupsCsv(data.groups, data.memberships, data.clients, t));
+  };
 
   return (
     <Stack gap="lg" maw={1100}>
@@ -26,18 +49,47 @@ export function GroupsScreen() {
             {t('groups.count', { count: groups?.length ?? 0 })}
           </Text>
         </div>
-        {mayCreate && <Button onClick={() => setNewGroupOpen(true)}>{t('groups.new')}</Button>}
+        {mayCreate && <Button onClick={() => view.setNewGroupOpen(true)}>{t('groups.new')}</Button>}
       </Row>
 
       {total > 0 && (
-        <TextInput
-          aria-label={t('groups.search')}
+        <SearchInput
+          value={view.search}
+          onSearch={setSearch}
+          label={t('groups.search')}
           placeholder={t('groups.searchPlaceholder')}
-          value={search}
-          onChange={(e) => setSearch(e.currentTarget.value)}
-          type="search"
-          maw={420}
         />
+      )}
+
+      {selected.size > 0 && (
+        <Paper
+          withBorder
+          radius="md"
+          px="md"
+          py="xs"
+          bg="teal.0"
+          role="toolbar"
+          aria-label={t('groups.selected', { count: selected.size })}
+        >
+          <Row justify="space-between">
+            <Text size="sm" fw={600}>
+              {t('groups.selected', { count: selected.size })}
+            </Text>
+            <Row gap="xs">
+              <Button size="xs" variant="default" onClick={() => void exportSelected()}>
+                {t('groups.exportCsv')}
+              </Button>
+              {mayDelete && (
+                <Button size="xs" color="red" variant="light" onClick={() => setConfirmDelete(true)}>
+                  {t('groups.deleteSelected')}
+                </Button>
+              )}
+              <Button size="xs" variant="subtle" onClick={() => view.setSelected(new Set())}>
+                {t('groups.clearSelection')}
+              </Button>
+            </Row>
+          </Row>
+        </Paper>
       )}
 
       <Paper withBorder radius="md">
@@ -54,31 +106,55 @@ export function GroupsScreen() {
               {mayCreate ? t('groups.empty.body') : t('groups.empty.bodyReadOnly')}
             </Text>
             {mayCreate && (
-              <Button mt="sm" onClick={() => setNewGroupOpen(true)}>
+              <Button mt="sm" onClick={() => view.setNewGroupOpen(true)}>
                 {t('groups.new')}
               </Button>
             )}
           </Stack>
         ) : groups.length === 0 ? (
           <Stack align="center" gap="xs" p={40}>
-            <Text c="dimmed">{t('groups.noResults', { term: search.trim() })}</Text>
-            <Button variant="subtle" onClick={() => setSearch('')}>
+            <Text c="dimmed">{t('groups.noResults', { term: view.search.trim() })}</Text>
+            <Button variant="subtle" onClick={() => view.setSearch('')}>
               {t('groups.clearSearch')}
             </Button>
           </Stack>
         ) : (
-          <GroupsTable groups={groups} />
+          <>
+            <GroupsTable
+              groups={visible}
+              sort={view.sort}
+              onToggleSort={view.toggleSort}
+              selected={selected}
+              onSelect={view.setSelected}
+              selectable
+            />
+            <Pager page={page} total={groups.length} onPage={view.setPage} label={t('groups.title')} />
+          </>
         )}
       </Paper>
 
       <NewGroupDialog
-        opened={newGroupOpen}
-        onClose={() => setNewGroupOpen(false)}
+        opened={view.newGroupOpen}
+        onClose={() => view.setNewGroupOpen(false)}
         onCreate={async (input) => {
-          await createGroup(input);
-          setNewGroupOpen(false);
+          const group = await createGroup(input);
+          view.setNewGroupOpen(false);
+          // Consistently: a new group opens, ready for its members.
+          void navigate(`/groups/${encodeURIComponent(group.id)}`);
         }}
       />
+      <ConfirmDialog
+        opened={confirmDelete}
+        onClose={() => setConfirmDelete(false)}
+        title={t('groups.bulkDelete.title', { count: selected.size })}
+        confirmLabel={t('groups.bulkDelete.confirm', { count: selected.size })}
+        onConfirm={async () => {
+          await deleteGroups([...selected]);
+          view.setSelected(new Set());
+        }}
+      >
+        {t('groups.bulkDelete.body')}
+      </ConfirmDialog>
     </Stack>
   );
 }

@@ -1,15 +1,37 @@
-/** The groups table: presentational, props only. */
-import { Table, Text } from '@mantine/core';
+/** The groups table with selection and a sortable name column: presentational, props only. */
+import { Checkbox, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import type { Group } from '../../../domain/group';
-import { displayLocale } from '../../i18n';
+import { Link } from 'react-router';
+import type { GroupRow } from '../../data/groups';
+import { SortHeader } from '../../components/SortHeader';
 
-export function GroupsTable({ groups }: { groups: Group[] }) {
-  const { t, i18n } = useTranslation();
-  const dateFormat = new Intl.DateTimeFormat(displayLocale(i18n.language), {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-  });
+type Props = {
+  groups: GroupRow[];
+  sort: 'name' | '-name';
+  onToggleSort(): void;
+  selected: ReadonlySet<string>;
+  onSelect(ids: ReadonlySet<string>): void;
+  selectable: boolean;
+};
+
+export function GroupsTable({ groups, sort, onToggleSort, selected, onSelect, selectable }: Props) {
+  const { t } = useTranslation();
+  const allOnPage = groups.length > 0 && groups.every((g) => selected.has(g.id));
+  const someOnPage = groups.some((g) => selected.has(g.id));
+  const toggle = (id: string) => {
+    const next = new Set(selected);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    onSelect(next);
+  };
+  const togglePage = () => {
+    const next = new Set(selected);
+    for (const g of groups) {
+      if (allOnPage) next.delete(g.id);
+      else next.add(g.id);
+    }
+    onSelect(next);
+  };
   return (
     <Table
       className="groups-table"
@@ -20,20 +42,45 @@ export function GroupsTable({ groups }: { groups: Group[] }) {
     >
       <Table.Thead>
         <Table.Tr>
-          <Table.Th scope="col">{t('groups.columns.name')}</Table.Th>
+          {selectable && (
+            <Table.Th w={44}>
+              <Checkbox
+                aria-label={t('groups.selectAll')}
+                checked={allOnPage}
+                indeterminate={someOnPage && !allOnPage}
+                onChange={togglePage}
+              />
+            </Table.Th>
+          )}
+          <SortHeader
+            direction={sort === 'name' ? 'asc' : 'desc'}
+            onToggle={onToggleSort}
+            title={sort === 'name' ? t('groups.sortAscending') : t('groups.sortDescending')}
+          >
+            {t('groups.columns.name')}
+          </SortHeader>
           <Table.Th scope="col">{t('groups.columns.description')}</Table.Th>
-          <Table.Th scope="col" w={190}>
-            {t('groups.columns.updated')}
+          <Table.Th scope="col" w={170}>
+            {t('groups.columns.members')}
           </Table.Th>
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
         {groups.map((group) => (
-          <Table.Tr key={group.id} data-testid="group-row">
+          <Table.Tr key={group.id} data-testid="group-row" aria-selected={selected.has(group.id)}>
+            {selectable && (
+              <Table.Td>
+                <Checkbox
+                  aria-label={t('groups.selectRow', { name: group.name })}
+                  checked={selected.has(group.id)}
+                  onChange={() => toggle(group.id)}
+                />
+              </Table.Td>
+            )}
             <Table.Td>
-              <Text fw={600} size="sm">
+              <Link className="row-link" to={`/groups/${encodeURIComponent(group.id)}`}>
                 {group.name}
-              </Text>
+              </Link>
             </Table.Td>
             <Table.Td className="description" title={group.description}>
               {group.description || (
@@ -43,8 +90,9 @@ export function GroupsTable({ groups }: { groups: Group[] }) {
               )}
             </Table.Td>
             <Table.Td>
-              <Text size="sm" c="dimmed">
-                {dateFormat.format(group.updatedAt)}
+              <Text size="sm">{t('groups.membersCount', { count: group.memberCount })}</Text>
+              <Text size="xs" c="dimmed">
+                {t('groups.activeCount', { count: group.activeCount })}
               </Text>
             </Table.Td>
           </Table.Tr>

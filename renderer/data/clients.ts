@@ -1,0 +1,51 @@
+/** Hooks for the clients screens: the live list with search, one client, and the writes. */
+import { useMemo } from 'react';
+import { createClient, updateClient, type Client, type ClientInput } from '../../domain/client';
+import { newId } from '../../domain/ids';
+import { matchesSearch } from '../../domain/search';
+import { useData } from './DataProvider';
+import { sortByName } from './groups';
+import { useLiveQuery } from './live';
+
+/** All clients matching `search` on name, email or phone, by name; live. */
+export function useClients(search: string): { clients: Client[] | null; total: number } {
+  const { db } = useData();
+  const all = useLiveQuery(db.clients, {}, 'all');
+  const clients = useMemo(
+    () =>
+      all
+        ? sortByName(
+            all.filter((c) => matchesSearch([c.name, c.email, c.phone], search)),
+            'asc',
+          )
+        : null,
+    [all, search],
+  );
+  return { clients, total: all?.length ?? 0 };
+}
+
+export function useClient(id: string): Client | null | undefined {
+  const { db } = useData();
+  const docs = useLiveQuery(db.clients, { selector: { id } }, id);
+  if (docs === null) return undefined;
+  return docs[0] ?? null;
+}
+
+export function useClientMutations() {
+  const { db } = useData();
+  return useMemo(
+    () => ({
+      async createClient(input: ClientInput): Promise<Client> {
+        const client = createClient(input, newId(), Date.now());
+        await db.clients.insert(client);
+        return client;
+      },
+      async updateClient(id: string, input: ClientInput): Promise<void> {
+        const doc = await db.clients.findOne(id).exec();
+        if (!doc) throw new Error('This client no longer exists.');
+        await doc.incrementalModify((current) => updateClient(current, input, Date.now()));
+      },
+    }),
+    [db],
+  );
+}
