@@ -1,6 +1,9 @@
 /** Case- and accent-insensitive search: every word of the term appears in one of the fields. */
 export function foldText(text: string): string {
-  return text.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
+  return text
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLowerCase();
 }
 
 export function matchesSearch(fields: (string | undefined)[], term: string): boolean {
