@@ -22,3 +22,56 @@ export function watchPageErrors(page: Page): string[] {
   page.on('pageerror', (error) => errors.push(error.message));
   return errors;
 }
+
+const SERVER_URL = `http://127.0.0.1:${process.env.COHORT_E2E_SERVER_PORT ?? 8797}`;
+
+/** Writes documents straight to the server through the sync API, as another device would. */
+export async function pushAsDevice(
+  collection: 'groups' | 'clients' | 'memberships',
+  docs: Record<string, unknown>[],
+  email = 'admin@demo.test',
+): Promise<void> {
+  const login = await fetch(`${SERVER_URL}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: 'cohort-demo' }),
+  });
+  const { token } = (await login.json()) as { token: string };
+  const res = await fetch(`${SERVER_URL}/api/v1/sync/${collection}/push`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(
+      docs.map((d) => ({ assumedMasterState: null, newDocumentState: { ...d, _deleted: false } })),
+    ),
+  });
+  const body = (await res.json()) as { rejections: unknown[] };
+  if (!res.ok || body.rejections.length > 0) throw new Error(`push refused: ${JSON.stringify(body)}`);
+}
+
+/** A group document as a device makes it. */
+export function groupDoc(id: string, name: string, description = '') {
+  const now = Date.now();
+  return { id, name, description, metadata: {}, createdAt: now, updatedAt: now };
+}
+
+export function clientDoc(id: string, name: string, email?: string) {
+  const now = Date.now();
+  return { id, name, ...(email ? { email } : {}), createdAt: now, updatedAt: now };
+}
+
+export function membershipDoc(groupId: string, clientId: string, startDate: string, endDate?: string) {
+  const now = Date.now();
+  return {
+    id: `${groupId}:${clientId}`,
+    groupId,
+    clientId,
+    startDate,
+    ...(endDate ? { endDate } : {}),
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+export function uniqueId(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+}
