@@ -22,7 +22,7 @@ export class GroupDetailPage {
 
   /** Picks clients in the add-member combobox by typing part of their name or email. */
   async pickClients(...terms: [search: string, option: string][]) {
-    const box = this.addDialog.getByRole('textbox', { name: /Clients/ });
+    const box = this.addDialog.getByRole('combobox', { name: 'Clients' });
     for (const [search, option] of terms) {
       await box.fill(search);
       await this.page.getByRole('option', { name: new RegExp(option) }).click();
