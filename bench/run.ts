@@ -11,19 +11,19 @@ import type { Group } from '../domain/group';
 import { createCohortDatabase } from '../renderer/data/database';
 import { startSync } from '../sync/client/replicate';
 import { startTestServer, type StorageKind } from '../sync/server/testing';
+import { runUiBench, type Figure } from './ui';
 
 const quick = process.argv.includes('--quick');
 const GROUPS = quick ? 2_000 : 20_000;
 const RUNS = quick ? 2 : 3;
 const PUSH_BATCH = 100;
 
-type Figure = { name: string; unit: string; values: number[] };
 const figures: Figure[] = [];
 
 function summary(values: number[]) {
   const sorted = [...values].sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)] ?? NaN;
-  return { median, min: sorted[0] ?? NaN, max: sorted.at(-1) ?? NaN };
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+  return { median: at(0.5), p95: at(0.95), min: sorted[0] ?? NaN, max: sorted.at(-1) ?? NaN };
 }
 
 function group(i: number, run: number): Group & { _deleted: boolean } {
@@ -118,6 +118,7 @@ const storages: StorageKind[] = process.env.COHORT_TEST_DATABASE_URL
   ? ['embedded', 'postgres']
   : ['embedded'];
 for (const kind of storages) await benchStorage(kind);
+if (!process.argv.includes('--server-only')) figures.push(...(await runUiBench(quick)));
 
 const lines = [
   `# Benchmark results`,
@@ -126,12 +127,12 @@ const lines = [
   ``,
   `${GROUPS.toLocaleString('en')} groups, ${RUNS} runs each (median, min–max).`,
   ``,
-  `| figure | median | min | max | unit |`,
-  `| --- | ---: | ---: | ---: | --- |`,
+  `| figure | median | p95 | min | max | unit | runs |`,
+  `| --- | ---: | ---: | ---: | ---: | --- | ---: |`,
   ...figures.map((f) => {
     const s = summary(f.values);
-    const n = (x: number) => Math.round(x).toLocaleString('en');
-    return `| ${f.name} | ${n(s.median)} | ${n(s.min)} | ${n(s.max)} | ${f.unit} |`;
+    const n = (x: number) => (x < 10 ? x.toFixed(1) : Math.round(x).toLocaleString('en'));
+    return `| ${f.name} | ${n(s.median)} | ${n(s.p95)} | ${n(s.min)} | ${n(s.max)} | ${f.unit} | ${f.values.length} |`;
   }),
 ];
 console.log(lines.join('\n'));

@@ -12,3 +12,21 @@ export function matchesSearch(fields: (string | undefined)[], term: string): boo
   const haystack = fields.map((f) => foldText(f ?? '')).join('\n');
   return words.every((w) => haystack.includes(w));
 }
+
+/** A search over many records: fold each record's text once, then each term is a cheap scan. */
+export function buildSearchIndex<T>(
+  items: T[],
+  fields: (item: T) => (string | undefined)[],
+): (term: string) => T[] {
+  const folded = items.map((item) => foldText(fields(item).filter(Boolean).join('\n')));
+  return (term) => {
+    const words = foldText(term).split(/\s+/).filter(Boolean);
+    if (words.length === 0) return items;
+    const out: T[] = [];
+    for (let i = 0; i < items.length; i++) {
+      const text = folded[i] as string;
+      if (words.every((w) => text.includes(w))) out.push(items[i] as T);
+    }
+    return out;
+  };
+}

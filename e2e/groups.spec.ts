@@ -69,17 +69,17 @@ test('sorts by name both ways and pages through 47 groups, 20 at a time', async 
 test('edit a group, cancel discards, save keeps; delete asks and keeps the clients', async ({ page }) => {
   const id = uniqueId('edit');
   const clientId = uniqueId('keep');
-  await pushAsDevice('groups', [groupDoc(id, `Edit me ${id}`, 'Before')]);
-  await pushAsDevice('clients', [clientDoc(clientId, `Kept Client ${clientId}`)]);
+  await pushAsDevice('groups', [groupDoc(id, `Editable ${id}`, 'Before')]);
+  await pushAsDevice('clients', [clientDoc(clientId, `Kept Person ${clientId}`)]);
   await pushAsDevice('memberships', [membershipDoc(id, clientId, '2026-01-01')]);
   await signIn(page);
   await page.goto(`/#/groups/${id}`);
-  await expect(page.getByRole('heading', { level: 1, name: `Edit me ${id}` })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: `Editable ${id}` })).toBeVisible();
 
   await page.getByRole('button', { name: 'Edit', exact: true }).click();
   await page.getByLabel(/^Name/).fill('Discarded name');
   await page.getByRole('button', { name: 'Cancel' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: `Edit me ${id}` })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: `Editable ${id}` })).toBeVisible();
 
   await page.getByRole('button', { name: 'Edit', exact: true }).click();
   await page.getByLabel(/^Name/).fill('');
@@ -103,7 +103,7 @@ test('edit a group, cancel discards, save keeps; delete asks and keeps the clien
   await expect(page.getByTestId('group-row').filter({ hasText: `Edited ${id}` })).toHaveCount(0);
   // The client stays, and no longer lists the group.
   await page.goto(`/#/clients/${clientId}`);
-  await expect(page.getByRole('heading', { level: 1, name: `Kept Client ${clientId}` })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: `Kept Person ${clientId}` })).toBeVisible();
   await expect(page.getByText('Not in any group yet.')).toBeVisible();
 });
 

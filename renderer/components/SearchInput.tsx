@@ -1,11 +1,9 @@
 /**
- * A search box that applies the term as the user types (after a short pause) and at
- * once on Enter. The applied term lives in a store, so it survives navigation.
+ * A search box that applies the term on every keystroke (the lists are searched in
+ * memory, within a frame) and again on Enter. The term lives in a store, so it survives
+ * navigation.
  */
 import { TextInput } from '@mantine/core';
-import { useEffect, useState } from 'react';
-
-const PAUSE_MS = 150;
 
 export function SearchInput({
   value,
@@ -20,18 +18,6 @@ export function SearchInput({
   placeholder: string;
   description?: string;
 }) {
-  const [text, setText] = useState(value);
-  // When the applied term changes from outside (a "Clear search" button), show it.
-  const [applied, setApplied] = useState(value);
-  if (value !== applied) {
-    setApplied(value);
-    setText(value);
-  }
-  useEffect(() => {
-    if (text === value) return undefined;
-    const timer = setTimeout(() => onSearch(text), PAUSE_MS);
-    return () => clearTimeout(timer);
-  }, [text, value, onSearch]);
   return (
     <TextInput
       type="search"
@@ -39,8 +25,8 @@ export function SearchInput({
       placeholder={placeholder}
       description={description}
       inputWrapperOrder={['input', 'description']}
-      value={text}
-      onChange={(e) => setText(e.currentTarget.value)}
+      value={value}
+      onChange={(e) => onSearch(e.currentTarget.value)}
       onKeyDown={(e) => {
         if (e.key === 'Enter') onSearch(e.currentTarget.value);
       }}

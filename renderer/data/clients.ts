@@ -2,7 +2,7 @@
 import { useMemo } from 'react';
 import { createClient, updateClient, type Client, type ClientInput } from '../../domain/client';
 import { newId } from '../../domain/ids';
-import { matchesSearch } from '../../domain/search';
+import { buildSearchIndex } from '../../domain/search';
 import { useData } from './DataProvider';
 import { sortByName } from './groups';
 import { useLiveQuery } from './live';
@@ -11,16 +11,11 @@ import { useLiveQuery } from './live';
 export function useClients(search: string): { clients: Client[] | null; total: number } {
   const { db } = useData();
   const all = useLiveQuery(db.clients, {}, 'all');
-  const clients = useMemo(
-    () =>
-      all
-        ? sortByName(
-            all.filter((c) => matchesSearch([c.name, c.email, c.phone], search)),
-            'asc',
-          )
-        : null,
-    [all, search],
+  const search$ = useMemo(
+    () => (all ? buildSearchIndex(sortByName(all, 'asc'), (c) => [c.name, c.email, c.phone]) : null),
+    [all],
   );
+  const clients = useMemo(() => (search$ ? search$(search) : null), [search$, search]);
   return { clients, total: all?.length ?? 0 };
 }
 

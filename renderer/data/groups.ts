@@ -5,7 +5,7 @@ import { today } from '../../domain/dates';
 import { createGroup, updateGroup, type Group, type GroupInput } from '../../domain/group';
 import { newId } from '../../domain/ids';
 import { isMemberOn, type Membership } from '../../domain/membership';
-import { matchesSearch } from '../../domain/search';
+import { buildSearchIndex } from '../../domain/search';
 import { useData } from './DataProvider';
 import { useLiveQuery } from './live';
 
@@ -41,18 +41,27 @@ export function useGroups(
   const { db } = useData();
   const all = useLiveQuery(db.groups, {}, 'all');
   const memberships = useLiveQuery(db.memberships, {}, 'all');
+  // Work that depends on the data is done when the data changes, not on every keystroke:
+  // a keystroke only scans the pre-folded, pre-sorted rows.
+  const counts = useMemo(() => (memberships ? countMembers(memberships, today()) : null), [memberships]);
+  const sorted = useMemo(() => {
+    if (!all || !counts) return null;
+    const rows = all.map((g) => ({
+      ...g,
+      memberCount: counts.get(g.id)?.all ?? 0,
+      activeCount: counts.get(g.id)?.active ?? 0,
+    }));
+    return sortByName(rows, 'asc');
+  }, [all, counts]);
+  const search$ = useMemo(
+    () => (sorted ? buildSearchIndex(sorted, (g) => [g.name, g.description]) : null),
+    [sorted],
+  );
   const groups = useMemo(() => {
-    if (!all || !memberships) return null;
-    const counts = countMembers(memberships, today());
-    const rows = all
-      .filter((g) => matchesSearch([g.name, g.description], search))
-      .map((g) => ({
-        ...g,
-        memberCount: counts.get(g.id)?.all ?? 0,
-        activeCount: counts.get(g.id)?.active ?? 0,
-      }));
-    return sortByName(rows, sort === 'name' ? 'asc' : 'desc');
-  }, [all, memberships, search, sort]);
+    if (!search$) return null;
+    const found = search$(search);
+    return sort === 'name' ? found : [...found].reverse();
+  }, [search$, search, sort]);
   return { groups, total: all?.length ?? 0 };
 }
 

@@ -7,7 +7,6 @@ import { today } from '../../../domain/dates';
 import { isMemberOn } from '../../../domain/membership';
 import { can } from '../../../domain/permissions';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
-import { useClients } from '../../data/clients';
 import { useGroup, useGroupMutations } from '../../data/groups';
 import { useGroupMembers } from '../../data/members';
 import { useSessionStore } from '../../stores';
@@ -22,7 +21,6 @@ export function GroupDetailScreen() {
   const permissions = useSessionStore((s) => s.session?.permissions ?? []);
   const group = useGroup(groupId);
   const members = useGroupMembers(groupId);
-  const { clients } = useClients('');
   const { updateGroup, deleteGroups } = useGroupMutations();
   const [confirmDelete, setConfirmDelete] = useState(false);
 
@@ -31,7 +29,7 @@ export function GroupDetailScreen() {
       ← {t('group.back')}
     </Anchor>
   );
-  if (group === undefined || members === null || clients === null) {
+  if (group === undefined || members === null) {
     return (
       <Center p="xl">
         <Loader size="sm" />
@@ -65,7 +63,6 @@ export function GroupDetailScreen() {
       <MembersSection
         group={group}
         members={members}
-        clients={clients}
         mayManage={can(permissions, 'client_groups.manage_members')}
       />
 

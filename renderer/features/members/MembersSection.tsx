@@ -2,7 +2,6 @@
 import { Button, Group as Row, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Client } from '../../../domain/client';
 import { isCalendarDate, today } from '../../../domain/dates';
 import type { Group } from '../../../domain/group';
 import { isMemberOn } from '../../../domain/membership';
@@ -11,12 +10,14 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { useMembershipMutations, type Member } from '../../data/members';
 import { formatDay } from '../../format';
 import { AddMembersDialog } from './AddMembersDialog';
+import { useClients } from '../../data/clients';
+import type { MembershipPeriod } from '../../../domain/membership';
 import { EditMembershipDialog } from './EditMembershipDialog';
 import { memberName, MembersTable, type MemberSort } from './MembersTable';
 
-type Props = { group: Group; members: Member[]; clients: Client[]; mayManage: boolean };
+type Props = { group: Group; members: Member[]; mayManage: boolean };
 
-export function MembersSection({ group, members, clients, mayManage }: Props) {
+export function MembersSection({ group, members, mayManage }: Props) {
   const { t, i18n } = useTranslation();
   const { addMembers, updateMembership, removeMember } = useMembershipMutations();
   const [onDate, setOnDate] = useState('');
@@ -99,17 +100,17 @@ export function MembersSection({ group, members, clients, mayManage }: Props) {
         )}
       </Paper>
 
-      <AddMembersDialog
-        opened={adding}
-        groupName={group.name}
-        clients={clients}
-        memberClientIds={memberIds}
-        onClose={() => setAdding(false)}
-        onAdd={async (clientIds, period) => {
-          await addMembers(group.id, clientIds, period);
-          setAdding(false);
-        }}
-      />
+      {adding && (
+        <AddMembersContainer
+          groupName={group.name}
+          memberClientIds={memberIds}
+          onClose={() => setAdding(false)}
+          onAdd={async (clientIds, period) => {
+            await addMembers(group.id, clientIds, period);
+            setAdding(false);
+          }}
+        />
+      )}
       <EditMembershipDialog
         membership={editing && { ...editing, clientName: memberName(editing, unknown) }}
         onClose={() => setEditing(null)}
@@ -131,4 +132,15 @@ export function MembersSection({ group, members, clients, mayManage }: Props) {
       </ConfirmDialog>
     </Stack>
   );
+}
+
+/** Reads every client only while the dialog is open: opening a group stays quick. */
+function AddMembersContainer(props: {
+  groupName: string;
+  memberClientIds: ReadonlySet<string>;
+  onClose(): void;
+  onAdd(clientIds: string[], period: MembershipPeriod): Promise<unknown>;
+}) {
+  const { clients } = useClients('');
+  return <AddMembersDialog opened clients={clients ?? []} {...props} />;
 }

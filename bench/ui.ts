@@ -1,0 +1,194 @@
+/**
+ * Interaction figures in the running UI in Chromium, with a large organisation on the
+ * device: initial sync of the data set, first paint of the groups overview after a
+ * restart with the database filled, keystroke-to-next-frame in the groups search and in
+ * the add-member client search, and opening a group with 2,000 members.
+ */
+import { spawn } from 'node:child_process';
+import { chromium, type Page } from '@playwright/test';
+import { CHROMIUM_PATH } from '../playwright.config';
+import { startTestServer } from '../sync/server/testing';
+import { DEVICE_SET, loadDataset, type DatasetSize } from './dataset';
+
+export type Figure = { name: string; unit: string; values: number[] };
+
+const PREVIEW_PORT = 4180;
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--no-first-run',
+];
+
+function run(command: string, args: string[], env: Record<string, string>) {
+  return spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+async function waitForUrl(url: string) {
+  for (let i = 0; i < 400; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      /* not yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+/** Records, for every keystroke, the time from keydown to the frame after the UI handled it. */
+const LATENCY_PROBE = `
+  window.__latencies = [];
+  document.addEventListener('keydown', () => {
+    const t0 = performance.now();
+    document.addEventListener('input', () => requestAnimationFrame(() => setTimeout(() => window.__latencies.push(performance.now() - t0), 0)), { once: true });
+  }, true);
+`;
+
+async function typeAndMeasure(page: Page, keystrokes: number, words: string[]): Promise<number[]> {
+  await page.evaluate(() => ((window as unknown as { __latencies: number[] }).__latencies = []));
+  let typed = 0;
+  for (const word of words.length ? words : ['a']) {
+    for (const ch of word) {
+      if (typed >= keystrokes) break;
+      await page.keyboard.press(ch === ' ' ? 'Space' : ch);
+      typed += 1;
+    }
+    for (let i = 0; i < word.length && typed < keystrokes; i++) {
+      await page.keyboard.press('Backspace');
+      typed += 1;
+    }
+    if (typed >= keystrokes) break;
+  }
+  await page.waitForTimeout(100);
+  return page.evaluate(() => (window as unknown as { __latencies: number[] }).__latencies);
+}
+
+export async function runUiBench(quick: boolean): Promise<Figure[]> {
+  const size: DatasetSize = quick
+    ? { groups: 1_000, clients: 5_000, memberships: 20_000, bigGroupMembers: 2_000 }
+    : DEVICE_SET;
+  const keystrokes = quick ? 30 : 100;
+  const server = await startTestServer('embedded');
+  const figures: Figure[] = [];
+  const label = `${size.groups.toLocaleString('en')} groups, ${size.clients.toLocaleString('en')} clients, ${size.memberships.toLocaleString('en')} memberships`;
+  let preview: ReturnType<typeof run> | undefined;
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  try {
+    const dataset = await loadDataset(server.db, 'org-demo', size);
+    const build = run('node_modules/.bin/vite', ['build', '--logLevel', 'error'], {
+      VITE_COHORT_SERVER_URL: server.url,
+    });
+    await new Promise((resolve, reject) =>
+      build.on('exit', (c) => (c === 0 ? resolve(null) : reject(new Error('vite build failed')))),
+    );
+    preview = run('node_modules/.bin/vite', ['preview', '--port', String(PREVIEW_PORT)], {});
+    const appUrl = `http://127.0.0.1:${PREVIEW_PORT}/`;
+    await waitForUrl(appUrl);
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB' });
+    await context.addInitScript(LATENCY_PROBE);
+    const page = await context.newPage();
+    await page.goto(appUrl);
+    await page.getByLabel(/^Email/).fill('admin@demo.test');
+    await page.getByLabel(/^Password/).fill('cohort-demo');
+    const syncStart = Date.now();
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const totalGroups = size.groups + 4;
+    await page
+      .getByTestId('groups-count')
+      .filter({ hasText: `${totalGroups.toLocaleString('en')} groups` })
+      .waitFor({ timeout: 600_000 });
+    await page
+      .getByTestId('sync-indicator')
+      .and(page.locator('[data-phase="synced"]'))
+      .waitFor({ timeout: 600_000 });
+    const syncSeconds = (Date.now() - syncStart) / 1000;
+    const docs = size.groups + size.clients + size.memberships;
+    figures.push({
+      name: `UI: sign-in to synced, ${label} (RxDB + Dexie in Chromium)`,
+      unit: 's',
+      values: [syncSeconds],
+    });
+    figures.push({ name: 'UI: initial sync rate in the app', unit: 'docs/s', values: [docs / syncSeconds] });
+
+    // First paint of the overview after a restart, with the database filled.
+    const paints: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      await page.reload();
+      await page.getByTestId('group-row').first().waitFor();
+      paints.push(await page.evaluate(() => performance.now()));
+    }
+    figures.push({
+      name: 'UI: first group rows after app start (database filled)',
+      unit: 'ms',
+      values: paints,
+    });
+
+    const search = page.getByRole('searchbox', { name: 'Search groups' });
+    await search.click();
+    const searchLatencies = await typeAndMeasure(page, keystrokes, [
+      'mindfulness tuesday',
+      'group 12',
+      'yoga 7',
+      'sleep',
+      'grief support 3',
+    ]);
+    figures.push({
+      name: `UI: groups search, keystroke to next frame (${searchLatencies.length} keystrokes)`,
+      unit: 'ms',
+      values: searchLatencies,
+    });
+    await search.fill('');
+
+    const opens: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      await page.goto(`${appUrl}#/groups`);
+      await page.getByTestId('group-row').first().waitFor();
+      const ms = await page.evaluate(async (id) => {
+        const t0 = performance.now();
+        location.hash = `#/groups/${id}`;
+        await new Promise<void>((resolve) => {
+          const done = () => document.querySelectorAll('[data-testid="member-row"]').length >= 20;
+          if (done()) return resolve();
+          const obs = new MutationObserver(() => done() && (obs.disconnect(), resolve()));
+          obs.observe(document.body, { childList: true, subtree: true });
+        });
+        await new Promise((r) => requestAnimationFrame(() => r(null)));
+        return performance.now() - t0;
+      }, dataset.bigGroupId);
+      opens.push(ms);
+    }
+    figures.push({
+      name: `UI: open a group with ${size.bigGroupMembers.toLocaleString('en')} members (rows painted)`,
+      unit: 'ms',
+      values: opens,
+    });
+
+    await page.getByRole('button', { name: 'Add member' }).click();
+    const combobox = page.getByRole('combobox', { name: 'Clients' });
+    await combobox.waitFor();
+    await combobox.click();
+    const clientLatencies = await typeAndMeasure(page, keystrokes, [
+      'anna de vries',
+      'bram 12',
+      'popescu',
+      'ion 4',
+      'vera bos',
+    ]);
+    figures.push({
+      name: `UI: add-member client search, keystroke to next frame (${clientLatencies.length} keystrokes)`,
+      unit: 'ms',
+      values: clientLatencies,
+    });
+    await context.close();
+  } finally {
+    await browser.close();
+    preview?.kill('SIGTERM');
+    await server.close();
+  }
+  return figures;
+}
