@@ -117,7 +117,7 @@ async function benchStorage(kind: StorageKind) {
 const storages: StorageKind[] = process.env.COHORT_TEST_DATABASE_URL
   ? ['embedded', 'postgres']
   : ['embedded'];
-for (const kind of storages) await benchStorage(kind);
+if (!process.argv.includes('--ui-only')) for (const kind of storages) await benchStorage(kind);
 if (!process.argv.includes('--server-only')) figures.push(...(await runUiBench(quick)));
 
 const lines = [

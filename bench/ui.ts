@@ -67,6 +67,8 @@ async function typeAndMeasure(page: Page, keystrokes: number, words: string[]): 
   return page.evaluate(() => (window as unknown as { __latencies: number[] }).__latencies);
 }
 
+const progress = (message: string) => console.error(`bench ui: ${message}`);
+
 export async function runUiBench(quick: boolean): Promise<Figure[]> {
   const size: DatasetSize = quick
     ? { groups: 1_000, clients: 5_000, memberships: 20_000, bigGroupMembers: 2_000 }
@@ -78,7 +80,9 @@ export async function runUiBench(quick: boolean): Promise<Figure[]> {
   let preview: ReturnType<typeof run> | undefined;
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   try {
+    progress(`loading ${label} into the server`);
     const dataset = await loadDataset(server.db, 'org-demo', size);
+    progress('building the renderer');
     const build = run('node_modules/.bin/vite', ['build', '--logLevel', 'error'], {
       VITE_COHORT_SERVER_URL: server.url,
     });
@@ -95,17 +99,20 @@ export async function runUiBench(quick: boolean): Promise<Figure[]> {
     await page.goto(appUrl);
     await page.getByLabel(/^Email/).fill('admin@demo.test');
     await page.getByLabel(/^Password/).fill('cohort-demo');
+    progress('signing in and syncing');
     const syncStart = Date.now();
     await page.getByRole('button', { name: 'Sign in' }).click();
     const totalGroups = size.groups + 4;
+    const syncTimeout = quick ? 120_000 : 600_000;
     await page
       .getByTestId('groups-count')
-      .filter({ hasText: `${totalGroups.toLocaleString('en')} groups` })
-      .waitFor({ timeout: 600_000 });
+      .filter({ hasText: new RegExp(`^${totalGroups} groups`) })
+      .waitFor({ timeout: syncTimeout });
+    progress('all groups are on the device');
     await page
       .getByTestId('sync-indicator')
       .and(page.locator('[data-phase="synced"]'))
-      .waitFor({ timeout: 600_000 });
+      .waitFor({ timeout: syncTimeout });
     const syncSeconds = (Date.now() - syncStart) / 1000;
     const docs = size.groups + size.clients + size.memberships;
     figures.push({
@@ -115,6 +122,7 @@ export async function runUiBench(quick: boolean): Promise<Figure[]> {
     });
     figures.push({ name: 'UI: initial sync rate in the app', unit: 'docs/s', values: [docs / syncSeconds] });
 
+    progress(`synced in ${syncSeconds.toFixed(1)} s`);
     // First paint of the overview after a restart, with the database filled.
     const paints: number[] = [];
     for (let i = 0; i < 3; i++) {
@@ -148,18 +156,19 @@ export async function runUiBench(quick: boolean): Promise<Figure[]> {
     for (let i = 0; i < 3; i++) {
       await page.goto(`${appUrl}#/groups`);
       await page.getByTestId('group-row').first().waitFor();
-      const ms = await page.evaluate(async (id) => {
+      // A string, not a function: the TypeScript runner would wrap named arrows in helpers the page lacks.
+      const ms = await page.evaluate<number>(`(async () => {
         const t0 = performance.now();
-        location.hash = `#/groups/${id}`;
-        await new Promise<void>((resolve) => {
-          const done = () => document.querySelectorAll('[data-testid="member-row"]').length >= 20;
-          if (done()) return resolve();
-          const obs = new MutationObserver(() => done() && (obs.disconnect(), resolve()));
-          obs.observe(document.body, { childList: true, subtree: true });
+        location.hash = '#/groups/${dataset.bigGroupId}';
+        await new Promise((resolve) => {
+          const painted = () => document.querySelectorAll('[data-testid="member-row"]').length >= 20;
+          if (painted()) return resolve(null);
+          const observer = new MutationObserver(() => { if (painted()) { observer.disconnect(); resolve(null); } });
+          observer.observe(document.body, { childList: true, subtree: true });
         });
         await new Promise((r) => requestAnimationFrame(() => r(null)));
         return performance.now() - t0;
-      }, dataset.bigGroupId);
+      })()`);
       opens.push(ms);
     }
     figures.push({
@@ -185,6 +194,12 @@ export async function runUiBench(quick: boolean): Promise<Figure[]> {
       values: clientLatencies,
     });
     await context.close();
+  } catch (error) {
+    for (const context of browser.contexts()) {
+      for (const p of context.pages())
+        await p.screenshot({ path: 'bench/failure.png' }).catch(() => undefined);
+    }
+    throw error;
   } finally {
     await browser.close();
     preview?.kill('SIGTERM');
