@@ -11,7 +11,6 @@ import { useGroup, useGroupMutations } from '../../data/groups';
 import { useGroupMembers } from '../../data/members';
 import { useSessionStore } from '../../stores';
 import { MembersSection } from '../members/MembersSection';
-import { MembershipTimeline } from '../members/MembershipTimeline';
 import { GroupHeader } from './GroupHeader';
 
 export function GroupDetailScreen() {
@@ -65,18 +64,6 @@ export function GroupDetailScreen() {
         members={members}
         mayManage={can(permissions, 'client_groups.manage_members')}
       />
-
-      <Stack gap="sm" component="section" aria-labelledby="timeline-heading">
-        <Title order={2} size="h3" id="timeline-heading">
-          {t('group.timeline')}
-        </Title>
-        <Text size="sm" c="dimmed">
-          {t('group.timelineHint')}
-        </Text>
-        <Paper withBorder radius="md" p="md">
-          <MembershipTimeline members={members} day={day} />
-        </Paper>
-      </Stack>
 
       {can(permissions, 'client_groups.delete') && (
         <Paper

@@ -14,6 +14,7 @@ import { useClients } from '../../data/clients';
 import type { MembershipPeriod } from '../../../domain/membership';
 import { EditMembershipDialog } from './EditMembershipDialog';
 import { memberName, MembersTable, type MemberSort } from './MembersTable';
+import { MembershipTimeline } from './MembershipTimeline';
 
 type Props = { group: Group; members: Member[]; mayManage: boolean };
 
@@ -40,6 +41,7 @@ export function MembersSection({ group, members, mayManage }: Props) {
   }, [members, onDate, sort, i18n.language, unknown]);
   const pages = pageCount(shown.length);
   const current = Math.min(page, pages);
+  const pageMembers = shown.slice((current - 1) * PAGE_SIZE, current * PAGE_SIZE);
   const memberIds = useMemo(() => new Set(members.map((m) => m.clientId)), [members]);
 
   return (
@@ -84,7 +86,7 @@ export function MembersSection({ group, members, mayManage }: Props) {
         ) : (
           <>
             <MembersTable
-              members={shown.slice((current - 1) * PAGE_SIZE, current * PAGE_SIZE)}
+              members={pageMembers}
               day={day}
               sort={sort}
               onSort={(s) => {
@@ -99,6 +101,19 @@ export function MembersSection({ group, members, mayManage }: Props) {
           </>
         )}
       </Paper>
+
+      {/* The timeline follows the table: the same filter, order and page, so it stays readable for large groups. */}
+      <Stack gap="xs" component="section" aria-labelledby="timeline-heading" mt="md">
+        <Title order={3} size="h4" id="timeline-heading">
+          {t('group.timeline')}
+        </Title>
+        <Text size="sm" c="dimmed">
+          {t('group.timelineHint')}
+        </Text>
+        <Paper withBorder radius="md" p="md">
+          <MembershipTimeline members={pageMembers} day={day} />
+        </Paper>
+      </Stack>
 
       {adding && (
         <AddMembersContainer
