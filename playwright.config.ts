@@ -5,6 +5,16 @@ import { defineConfig } from '@playwright/test';
 
 /** Debian's Chromium; never a downloaded browser. Override with COHORT_CHROMIUM_PATH. */
 export const CHROMIUM_PATH = process.env.COHORT_CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Flags for a root, offline, headless machine: no sandbox, no GPU, no calls home. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--no-first-run',
+];
 const SERVER_PORT = Number(process.env.COHORT_E2E_SERVER_PORT ?? 8797);
 const WEB_PORT = Number(process.env.COHORT_E2E_WEB_PORT ?? 4174);
 export const E2E_SERVER_URL = `http://127.0.0.1:${SERVER_PORT}`;
@@ -26,15 +36,7 @@ export default defineConfig({
     browserName: 'chromium',
     launchOptions: {
       executablePath: CHROMIUM_PATH,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-quic',
-        '--no-first-run',
-      ],
+      args: CHROMIUM_ARGS,
     },
     viewport: { width: 1280, height: 800 },
     locale: 'en-GB',

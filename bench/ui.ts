@@ -6,22 +6,13 @@
  */
 import { spawn } from 'node:child_process';
 import { chromium, type Page } from '@playwright/test';
-import { CHROMIUM_PATH } from '../playwright.config';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../playwright.config';
 import { startTestServer } from '../sync/server/testing';
 import { DEVICE_SET, loadDataset, type DatasetSize } from './dataset';
 
 export type Figure = { name: string; unit: string; values: number[] };
 
 const PREVIEW_PORT = 4180;
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
 
 function run(command: string, args: string[], env: Record<string, string>) {
   return spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -187,6 +178,8 @@ export async function runUiBench(quick: boolean): Promise<Figure[]> {
       'popescu',
       'ion 4',
       'vera bos',
+      'sanne mulder',
+      'tudor 9',
     ]);
     figures.push({
       name: `UI: add-member client search, keystroke to next frame (${clientLatencies.length} keystrokes)`,

@@ -10,12 +10,7 @@ import { screenshot, unique, watchPageErrors } from './support';
 async function signedInDevice(browser: Browser, email = 'admin@demo.test') {
   const context = await browser.newContext();
   const page = await context.newPage();
-  const signIn = new SignInPage(page);
-  await signIn.open();
-  await signIn.signIn(email);
-  const groups = new GroupsPage(page);
-  await groups.expectLoaded();
-  await groups.expectSynced();
+  const groups = await SignInPage.signedIn(page, email);
   return { context, page, groups };
 }
 

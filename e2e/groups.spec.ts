@@ -1,19 +1,10 @@
 /** The groups overview and group detail of the reference practice tool, in Chromium against the real server. */
 import fs from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { GroupsPage } from './page-models/GroupsPage';
 import { SignInPage } from './page-models/SignInPage';
 import { clientDoc, groupDoc, membershipDoc, pushAsDevice, screenshot, uniqueId } from './support';
 
-async function signIn(page: Page, email = 'admin@demo.test') {
-  const signInPage = new SignInPage(page);
-  await signInPage.open();
-  await signInPage.signIn(email);
-  const groups = new GroupsPage(page);
-  await groups.expectLoaded();
-  await groups.expectSynced();
-  return groups;
-}
+const signIn = (page: Page, email?: string) => SignInPage.signedIn(page, email);
 
 test('search filters as you type and at once on Enter, and survives opening a group', async ({ page }) => {
   const groups = await signIn(page);

@@ -1,18 +1,10 @@
 /** Members of a group: add with client search, edit, remove, members on a date, and two offline devices. */
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { GroupDetailPage } from './page-models/GroupDetailPage';
-import { GroupsPage } from './page-models/GroupsPage';
 import { SignInPage } from './page-models/SignInPage';
 import { clientDoc, groupDoc, membershipDoc, pushAsDevice, screenshot, uniqueId } from './support';
 
-async function signIn(page: Page, email = 'admin@demo.test') {
-  const signInPage = new SignInPage(page);
-  await signInPage.open();
-  await signInPage.signIn(email);
-  const groups = new GroupsPage(page);
-  await groups.expectLoaded();
-  await groups.expectSynced();
-}
+const signIn = (page: Page, email?: string) => SignInPage.signedIn(page, email);
 
 function localToday(): string {
   const d = new Date();

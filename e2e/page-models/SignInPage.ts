@@ -1,4 +1,5 @@
 import { expect, type Page } from '@playwright/test';
+import { GroupsPage } from './GroupsPage';
 
 export class SignInPage {
   constructor(readonly page: Page) {}
@@ -12,5 +13,16 @@ export class SignInPage {
     await this.page.getByLabel('Email').fill(email);
     await this.page.getByLabel(/^Password/).fill(password);
     await this.page.getByRole('button', { name: 'Sign in' }).click();
+  }
+
+  /** Opens the app, signs in and waits for the groups overview to be synced. */
+  static async signedIn(page: Page, email = 'admin@demo.test'): Promise<GroupsPage> {
+    const signIn = new SignInPage(page);
+    await signIn.open();
+    await signIn.signIn(email);
+    const groups = new GroupsPage(page);
+    await groups.expectLoaded();
+    await groups.expectSynced();
+    return groups;
   }
 }

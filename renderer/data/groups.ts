@@ -10,7 +10,8 @@ import { useData } from './DataProvider';
 import { useLiveQuery } from './live';
 
 export type GroupSort = 'name' | '-name';
-export type GroupRow = Group & { memberCount: number; activeCount: number };
+/** A group in the overview; the counts are null until the memberships have been read. */
+export type GroupRow = Group & { memberCount: number | null; activeCount: number | null };
 
 /** Member counts per group: all memberships, and those active on `day`. */
 export function countMembers(
@@ -45,11 +46,12 @@ export function useGroups(
   // a keystroke only scans the pre-folded, pre-sorted rows.
   const counts = useMemo(() => (memberships ? countMembers(memberships, today()) : null), [memberships]);
   const sorted = useMemo(() => {
-    if (!all || !counts) return null;
+    // The list shows as soon as the groups are read; counts follow when the memberships are.
+    if (!all) return null;
     const rows = all.map((g) => ({
       ...g,
-      memberCount: counts.get(g.id)?.all ?? 0,
-      activeCount: counts.get(g.id)?.active ?? 0,
+      memberCount: counts ? (counts.get(g.id)?.all ?? 0) : null,
+      activeCount: counts ? (counts.get(g.id)?.active ?? 0) : null,
     }));
     return sortByName(rows, 'asc');
   }, [all, counts]);

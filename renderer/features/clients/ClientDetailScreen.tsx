@@ -1,7 +1,6 @@
 /** One client: details (with edit) and every group the client is or was in, with periods. */
 import {
   Anchor,
-  Badge,
   Button,
   Center,
   Group as Row,
@@ -15,6 +14,7 @@ import {
 } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { StatusBadge } from '../../components/StatusBadge';
 import { Link, useParams } from 'react-router';
 import { today } from '../../../domain/dates';
 import { membershipStatus } from '../../../domain/membership';
@@ -24,8 +24,6 @@ import { useClientGroups } from '../../data/members';
 import { formatDay } from '../../format';
 import { useSessionStore } from '../../stores';
 import { ClientFormDialog } from './ClientFormDialog';
-
-const STATUS_COLOR = { upcoming: 'blue', active: 'teal', ended: 'gray' } as const;
 
 export function ClientDetailScreen() {
   const { t, i18n } = useTranslation();
@@ -132,9 +130,7 @@ export function ClientDetailScreen() {
                         {m.endDate ? formatDay(m.endDate, i18n.language) : t('group.noEndDate')}
                       </Table.Td>
                       <Table.Td>
-                        <Badge color={STATUS_COLOR[status]} variant="light">
-                          {t(`group.status.${status}`)}
-                        </Badge>
+                        <StatusBadge status={status} />
                       </Table.Td>
                     </Table.Tr>
                   );

@@ -2,6 +2,7 @@
 import { Alert, Button, Group as Row, Modal, Stack, TextInput } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useSave } from '../../components/useSave';
 import {
   CLIENT_EMAIL_MAX,
   CLIENT_NAME_MAX,
@@ -55,8 +56,7 @@ function ClientForm({
     birthDate: client?.birthDate ?? '',
   });
   const [submitted, setSubmitted] = useState(false);
-  const [saving, setSaving] = useState(false);
-  const [saveError, setSaveError] = useState<string | null>(null);
+  const { saving, error: saveError, save } = useSave((message) => t('clientForm.errors.save', { message }));
   const input = {
     name: values.name,
     ...(values.email.trim() ? { email: values.email } : {}),
@@ -80,13 +80,7 @@ function ClientForm({
     event.preventDefault();
     setSubmitted(true);
     if (!parsed.success) return;
-    setSaving(true);
-    try {
-      await onSave(parsed.data);
-    } catch (e) {
-      setSaveError(t('clientForm.errors.save', { message: e instanceof Error ? e.message : String(e) }));
-      setSaving(false);
-    }
+    await save(() => onSave(parsed.data));
   };
   return (
     <form onSubmit={(e) => void submit(e)} noValidate>

@@ -2,6 +2,7 @@
 import { Alert, Button, Group as Row, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useSave } from '../../components/useSave';
 import {
   GROUP_DESCRIPTION_MAX,
   GROUP_NAME_MAX,
@@ -75,8 +76,7 @@ function GroupEditForm({
   const { t } = useTranslation();
   const [name, setName] = useState(group.name);
   const [description, setDescription] = useState(group.description);
-  const [saving, setSaving] = useState(false);
-  const [saveError, setSaveError] = useState<string | null>(null);
+  const { saving, error: saveError, save } = useSave((message) => t('groupForm.errors.save', { message }));
   const parsed = groupInputSchema.safeParse({ name, description, metadata: group.metadata });
   const errors: Partial<Record<'name' | 'description', string>> = {};
   if (!parsed.success) {
@@ -88,13 +88,7 @@ function GroupEditForm({
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (!parsed.success) return;
-    setSaving(true);
-    try {
-      await onSave(parsed.data);
-    } catch (e) {
-      setSaveError(t('groupForm.errors.save', { message: e instanceof Error ? e.message : String(e) }));
-      setSaving(false);
-    }
+    await save(() => onSave(parsed.data));
   };
   return (
     <form onSubmit={(e) => void submit(e)} noValidate aria-label={t('group.editTitle')}>

@@ -1,5 +1,5 @@
 /** The groups table with selection and a sortable name column: presentational, props only. */
-import { Checkbox, Table, Text } from '@mantine/core';
+import { Checkbox, Skeleton, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { GroupRow } from '../../data/groups';
@@ -90,10 +90,16 @@ export function GroupsTable({ groups, sort, onToggleSort, selected, onSelect, se
               )}
             </Table.Td>
             <Table.Td>
-              <Text size="sm">{t('groups.membersCount', { count: group.memberCount })}</Text>
-              <Text size="xs" c="dimmed">
-                {t('groups.activeCount', { count: group.activeCount })}
-              </Text>
+              {group.memberCount === null || group.activeCount === null ? (
+                <Skeleton height={12} width={80} radius="sm" aria-label={t('groups.loading')} />
+              ) : (
+                <>
+                  <Text size="sm">{t('groups.membersCount', { count: group.memberCount })}</Text>
+                  <Text size="xs" c="dimmed">
+                    {t('groups.activeCount', { count: group.activeCount })}
+                  </Text>
+                </>
+              )}
             </Table.Td>
           </Table.Tr>
         ))}

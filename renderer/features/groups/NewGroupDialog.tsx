@@ -2,6 +2,7 @@
 import { Alert, Button, Group as Row, Modal, Stack, Textarea, TextInput } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useSave } from '../../components/useSave';
 import {
   GROUP_DESCRIPTION_MAX,
   GROUP_NAME_MAX,
@@ -40,8 +41,7 @@ function NewGroupForm({
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const [submitted, setSubmitted] = useState(false);
-  const [saving, setSaving] = useState(false);
-  const [saveError, setSaveError] = useState<string | null>(null);
+  const { saving, error: saveError, save } = useSave((message) => t('groupForm.errors.save', { message }));
 
   const parsed = groupInputSchema.safeParse({ name, description, metadata: {} });
   const errors: Partial<Record<'name' | 'description', string>> = {};
@@ -58,13 +58,7 @@ function NewGroupForm({
     event.preventDefault();
     setSubmitted(true);
     if (!parsed.success) return;
-    setSaving(true);
-    try {
-      await onCreate(parsed.data);
-    } catch (e) {
-      setSaveError(t('groupForm.errors.save', { message: e instanceof Error ? e.message : String(e) }));
-      setSaving(false);
-    }
+    await save(() => onCreate(parsed.data));
   };
 
   return (

@@ -16,6 +16,7 @@ import {
 } from '@mantine/core';
 import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useSave } from '../../components/useSave';
 import type { Client } from '../../../domain/client';
 import { today } from '../../../domain/dates';
 import type { MembershipPeriod } from '../../../domain/membership';
@@ -67,8 +68,7 @@ function AddMembersForm({
   const [startDate, setStartDate] = useState(today());
   const [endDate, setEndDate] = useState('');
   const [submitted, setSubmitted] = useState(false);
-  const [saving, setSaving] = useState(false);
-  const [saveError, setSaveError] = useState<string | null>(null);
+  const { saving, error: saveError, save } = useSave((message) => message);
   const byId = useMemo(() => new Map(clients.map((c) => [c.id, c])), [clients]);
   const data = useMemo(
     () =>
@@ -99,13 +99,7 @@ function AddMembersForm({
     event.preventDefault();
     setSubmitted(true);
     if (!period || selected.length === 0) return;
-    setSaving(true);
-    try {
-      await onAdd(selected, period);
-    } catch (e) {
-      setSaveError(e instanceof Error ? e.message : String(e));
-      setSaving(false);
-    }
+    await save(() => onAdd(selected, period));
   };
 
   return (

@@ -1,6 +1,7 @@
 /** A group's members: client, period, status and the row actions; presentational. */
-import { ActionIcon, Badge, Group as Row, Table, Text, Tooltip } from '@mantine/core';
+import { ActionIcon, Group as Row, Table, Text, Tooltip } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import { StatusBadge } from '../../components/StatusBadge';
 import { Link } from 'react-router';
 import { membershipStatus } from '../../../domain/membership';
 import type { Member } from '../../data/members';
@@ -8,8 +9,6 @@ import { SortHeader } from '../../components/SortHeader';
 import { formatDay } from '../../format';
 
 export type MemberSort = 'name' | '-name' | 'start' | '-start';
-
-const STATUS_COLOR = { upcoming: 'blue', active: 'teal', ended: 'gray' } as const;
 
 export function memberName(member: Member, unknown: string): string {
   return member.client?.name ?? unknown;
@@ -83,9 +82,7 @@ export function MembersTable({ members, day, sort, onSort, mayManage, onEdit, on
                 )}
               </Table.Td>
               <Table.Td>
-                <Badge color={STATUS_COLOR[status]} variant="light">
-                  {t(`group.status.${status}`)}
-                </Badge>
+                <StatusBadge status={status} />
               </Table.Td>
               {mayManage && (
                 <Table.Td>
