@@ -1,8 +1,12 @@
 /**
- * `npm run bench` (`-- --quick` for a small run): server push and pull throughput over
- * HTTP, and an initial sync of a fresh device (RxDB, memory storage, in Node) from the
- * real server. Each figure is the median of several runs with min and max; results go
- * to the console and to bench/results.md.
+ * `npm run bench`: server push and pull throughput over HTTP, an initial sync of a fresh
+ * device (RxDB, memory storage, in Node) from the real server, and the UI figures in
+ * Chromium with a large organisation on the device (bench/ui.ts). Each figure is the
+ * median of several runs with p95, min and max; results go to the console and, for a
+ * full run, to bench/results.md.
+ *
+ *   --quick        a small run (CI runs it so the harness cannot rot; numbers not checked)
+ *   --ui-only      only the UI figures        --server-only   only the server figures
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -136,4 +140,5 @@ const lines = [
   }),
 ];
 console.log(lines.join('\n'));
-if (!quick) fs.writeFileSync(new URL('./results.md', import.meta.url), lines.join('\n') + '\n');
+const partial = process.argv.includes('--ui-only') || process.argv.includes('--server-only');
+if (!quick && !partial) fs.writeFileSync(new URL('./results.md', import.meta.url), lines.join('\n') + '\n');

@@ -127,6 +127,11 @@ export async function runUiBench(quick: boolean): Promise<Figure[]> {
       values: paints,
     });
 
+    // Measure typing once the overview is complete (member counts read), as a user would meet it.
+    await page
+      .getByText(/^\d+ members?$/)
+      .first()
+      .waitFor({ timeout: 120_000 });
     const search = page.getByRole('searchbox', { name: 'Search groups' });
     await search.click();
     const searchLatencies = await typeAndMeasure(page, keystrokes, [
