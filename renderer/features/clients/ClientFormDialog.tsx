@@ -1,7 +1,8 @@
 /** Create or edit a client: name required; email, phone and birth date optional. */
-import { Alert, Button, Group as Row, Modal, Stack, TextInput } from '@mantine/core';
+import { Button, Group as Row, Modal, Stack, TextInput } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { FormAlert } from '../../components/FormAlert';
 import { useSave } from '../../components/useSave';
 import {
   CLIENT_EMAIL_MAX,
@@ -85,11 +86,7 @@ function ClientForm({
   return (
     <form onSubmit={(e) => void submit(e)} noValidate>
       <Stack gap="md">
-        {saveError && (
-          <Alert color="red" variant="light" role="alert">
-            {saveError}
-          </Alert>
-        )}
+        <FormAlert message={saveError} />
         <TextInput
           label={t('clientForm.name')}
           value={values.name}

@@ -1,7 +1,8 @@
 /** The group's name and description, with an edit mode (Save / Cancel discards). */
-import { Alert, Button, Group as Row, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { Button, Group as Row, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { FormAlert } from '../../components/FormAlert';
 import { useSave } from '../../components/useSave';
 import {
   GROUP_DESCRIPTION_MAX,
@@ -93,11 +94,7 @@ function GroupEditForm({
   return (
     <form onSubmit={(e) => void submit(e)} noValidate aria-label={t('group.editTitle')}>
       <Stack gap="md" maw={720}>
-        {saveError && (
-          <Alert color="red" variant="light" role="alert">
-            {saveError}
-          </Alert>
-        )}
+        <FormAlert message={saveError} />
         <TextInput
           label={t('groupForm.name')}
           value={name}

@@ -1,7 +1,8 @@
 /** The "New group" dialog: the domain's rules, shown per field as the user types and on submit. */
-import { Alert, Button, Group as Row, Modal, Stack, Textarea, TextInput } from '@mantine/core';
+import { Button, Group as Row, Modal, Stack, Textarea, TextInput } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { FormAlert } from '../../components/FormAlert';
 import { useSave } from '../../components/useSave';
 import {
   GROUP_DESCRIPTION_MAX,
@@ -64,11 +65,7 @@ function NewGroupForm({
   return (
     <form onSubmit={(e) => void submit(e)} noValidate>
       <Stack gap="md">
-        {saveError && (
-          <Alert color="red" variant="light" role="alert">
-            {saveError}
-          </Alert>
-        )}
+        <FormAlert message={saveError} />
         <TextInput
           label={t('groupForm.name')}
           placeholder={t('groupForm.namePlaceholder')}

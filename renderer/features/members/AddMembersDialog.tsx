@@ -3,24 +3,24 @@
  * email; existing members shown and not selectable), several clients at once, and one period.
  */
 import {
-  Alert,
   Button,
   Group as Row,
   Modal,
   MultiSelect,
   Stack,
   Text,
-  TextInput,
   type ComboboxItem,
   type OptionsFilter,
 } from '@mantine/core';
 import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { FormAlert } from '../../components/FormAlert';
 import { useSave } from '../../components/useSave';
 import type { Client } from '../../../domain/client';
 import { today } from '../../../domain/dates';
 import type { MembershipPeriod } from '../../../domain/membership';
 import { matchesSearch } from '../../../domain/search';
+import { PeriodFields } from './PeriodFields';
 import { periodErrors } from './periodErrors';
 
 type Props = {
@@ -105,11 +105,7 @@ function AddMembersForm({
   return (
     <form onSubmit={(e) => void submit(e)} noValidate>
       <Stack gap="md">
-        {saveError && (
-          <Alert color="red" variant="light" role="alert">
-            {saveError}
-          </Alert>
-        )}
+        <FormAlert message={saveError} />
         <MultiSelect
           label={t('memberForm.client')}
           description={t('memberForm.clientHint')}
@@ -144,26 +140,13 @@ function AddMembersForm({
           data-autofocus
           comboboxProps={{ withinPortal: true }}
         />
-        <Row grow align="flex-start">
-          <TextInput
-            type="date"
-            label={t('memberForm.startDate')}
-            value={startDate}
-            onChange={(e) => setStartDate(e.currentTarget.value)}
-            error={errors.startDate && t(`memberForm.errors.${errors.startDate}`)}
-            required
-          />
-          <TextInput
-            type="date"
-            label={t('memberForm.endDate')}
-            description={t('memberForm.endDateHint')}
-            inputWrapperOrder={['label', 'input', 'error', 'description']}
-            value={endDate}
-            min={startDate || undefined}
-            onChange={(e) => setEndDate(e.currentTarget.value)}
-            error={errors.endDate && t(`memberForm.errors.${errors.endDate}`)}
-          />
-        </Row>
+        <PeriodFields
+          startDate={startDate}
+          endDate={endDate}
+          errors={errors}
+          onStartDate={setStartDate}
+          onEndDate={setEndDate}
+        />
         <Row justify="flex-end" gap="sm" mt="sm">
           <Button variant="default" onClick={onCancel}>
             {t('common.cancel')}

@@ -1,8 +1,9 @@
 /** Changes a membership's start and end date. */
-import { Button, Group as Row, Modal, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Group as Row, Modal, Stack, Text } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MembershipPeriod } from '../../../domain/membership';
+import { PeriodFields } from './PeriodFields';
 import { periodErrors } from './periodErrors';
 
 type Props = {
@@ -48,24 +49,13 @@ function EditForm({
     <form onSubmit={(e) => void submit(e)} noValidate>
       <Stack gap="md">
         <Text fw={600}>{membership.clientName}</Text>
-        <TextInput
-          type="date"
-          label={t('memberForm.startDate')}
-          value={startDate}
-          onChange={(e) => setStartDate(e.currentTarget.value)}
-          error={errors.startDate && t(`memberForm.errors.${errors.startDate}`)}
-          required
-          data-autofocus
-        />
-        <TextInput
-          type="date"
-          label={t('memberForm.endDate')}
-          description={t('memberForm.endDateHint')}
-          inputWrapperOrder={['label', 'input', 'error', 'description']}
-          value={endDate}
-          min={startDate || undefined}
-          onChange={(e) => setEndDate(e.currentTarget.value)}
-          error={errors.endDate && t(`memberForm.errors.${errors.endDate}`)}
+        <PeriodFields
+          startDate={startDate}
+          endDate={endDate}
+          errors={errors}
+          onStartDate={setStartDate}
+          onEndDate={setEndDate}
+          autoFocus
         />
         <Row justify="flex-end" gap="sm">
           <Button variant="default" onClick={onCancel}>
