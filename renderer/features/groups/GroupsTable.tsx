@@ -1,5 +1,5 @@
 /** The groups table with selection and a sortable name column: presentational, props only. */
-import { Checkbox, Skeleton, Table, Text } from '@mantine/core';
+import { Checkbox, Skeleton, Table } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { GroupRow } from '../../data/groups';
@@ -65,45 +65,48 @@ export function GroupsTable({ groups, sort, onToggleSort, selected, onSelect, se
           </Table.Th>
         </Table.Tr>
       </Table.Thead>
-      <Table.Tbody>
+      {/* Rows are plain elements: they re-render on every keystroke of the search, and Mantine's
+          component layers cost more than the search itself (profiled; see bench/ui.ts). */}
+      <tbody>
         {groups.map((group) => (
-          <Table.Tr key={group.id} data-testid="group-row" aria-selected={selected.has(group.id)}>
+          <tr
+            key={group.id}
+            className="group-row"
+            data-testid="group-row"
+            aria-selected={selected.has(group.id)}
+          >
             {selectable && (
-              <Table.Td>
-                <Checkbox
+              <td>
+                <input
+                  type="checkbox"
+                  className="row-checkbox"
                   aria-label={t('groups.selectRow', { name: group.name })}
                   checked={selected.has(group.id)}
                   onChange={() => toggle(group.id)}
                 />
-              </Table.Td>
+              </td>
             )}
-            <Table.Td>
+            <td>
               <Link className="row-link" to={`/groups/${encodeURIComponent(group.id)}`}>
                 {group.name}
               </Link>
-            </Table.Td>
-            <Table.Td className="description" title={group.description}>
-              {group.description || (
-                <Text span c="dimmed" size="sm" fs="italic">
-                  {t('groups.noDescription')}
-                </Text>
-              )}
-            </Table.Td>
-            <Table.Td>
+            </td>
+            <td className="description" title={group.description}>
+              {group.description || <span className="muted italic">{t('groups.noDescription')}</span>}
+            </td>
+            <td>
               {group.memberCount === null || group.activeCount === null ? (
                 <Skeleton height={12} width={80} radius="sm" aria-label={t('groups.loading')} />
               ) : (
                 <>
-                  <Text size="sm">{t('groups.membersCount', { count: group.memberCount })}</Text>
-                  <Text size="xs" c="dimmed">
-                    {t('groups.activeCount', { count: group.activeCount })}
-                  </Text>
+                  <div>{t('groups.membersCount', { count: group.memberCount })}</div>
+                  <div className="muted small">{t('groups.activeCount', { count: group.activeCount })}</div>
                 </>
               )}
-            </Table.Td>
-          </Table.Tr>
+            </td>
+          </tr>
         ))}
-      </Table.Tbody>
+      </tbody>
     </Table>
   );
 }

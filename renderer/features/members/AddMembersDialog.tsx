@@ -8,7 +8,6 @@ import {
   Modal,
   MultiSelect,
   Stack,
-  Text,
   type ComboboxItem,
   type OptionsFilter,
 } from '@mantine/core';
@@ -123,13 +122,10 @@ function AddMembersForm({
           renderOption={({ option }) => {
             const client = byId.get(option.value);
             return (
+              // Plain elements: up to 50 options re-render on every keystroke.
               <div>
-                <Text size="sm">{option.label}</Text>
-                {client?.email && (
-                  <Text size="xs" c="dimmed">
-                    {client.email}
-                  </Text>
-                )}
+                <div>{option.label}</div>
+                {client?.email && <div className="muted small">{client.email}</div>}
               </div>
             );
           }}
