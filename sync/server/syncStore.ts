@@ -79,7 +79,7 @@ export async function pushChanges(
   spec: CollectionSpec,
   actor: Actor,
   rows: PushRow<Record<string, unknown>>[],
-): Promise<PushResponse<WireDocument> & { changed: Set<SyncCollection> }> {
+): Promise<PushResponse<WireDocument> & { changed: Map<SyncCollection, Checkpoint> }> {
   return db.transaction(async (tx) => {
     await lockOrganization(tx, actor.organizationId);
     const ids = [...new Set(rows.map((r) => String(r.newDocumentState.id)))];
@@ -95,7 +95,10 @@ export async function pushChanges(
 
     const conflicts: WireDocument[] = [];
     const rejections: Rejection[] = [];
-    const changed = new Set<SyncCollection>();
+    /** Per collection written, the checkpoint of its last write: what the change stream announces. */
+    const changed = new Map<SyncCollection, Checkpoint>();
+    const wrote = (collection: SyncCollection, seq: number) =>
+      changed.set(collection, { seq: Math.max(seq, changed.get(collection)?.seq ?? 0) });
     for (const row of rows) {
       const incoming = row.newDocumentState;
       const id = String(incoming.id);
@@ -105,24 +108,23 @@ export async function pushChanges(
         else conflicts.push(tombstoneFor(incoming));
         continue;
       }
+      const checked = checkWrite(spec, actor, master, incoming);
       const refusal =
-        checkWrite(spec, actor, master, incoming) ??
-        (await checkReferences(tx, spec, actor.organizationId, incoming));
-      if (refusal) {
+        'refusal' in checked
+          ? checked.refusal
+          : await checkReferences(tx, spec, actor.organizationId, incoming);
+      if (refusal || !('doc' in checked)) {
         conflicts.push(master ?? tombstoneFor(incoming));
-        rejections.push({ id, ...refusal });
+        if (refusal) rejections.push({ id, ...refusal });
         continue;
       }
-      const doc = {
-        ...(spec.schema.parse(stripDeleted(incoming)) as Record<string, unknown>),
-        _deleted: incoming._deleted === true,
-      } as WireDocument;
-      await writeDocument(tx, spec, actor.organizationId, doc);
+      const doc = checked.doc;
+      wrote(spec.name, await writeDocument(tx, spec, actor.organizationId, doc));
       current.set(id, doc);
-      changed.add(spec.name);
       if (doc._deleted) {
         for (const cascade of spec.cascades ?? []) {
-          if (await cascadeDelete(tx, cascade, actor.organizationId, id)) changed.add(cascade.collection);
+          const seq = await cascadeDelete(tx, cascade, actor.organizationId, id);
+          if (seq > 0) wrote(cascade.collection, seq);
         }
       }
     }
@@ -130,24 +132,30 @@ export async function pushChanges(
   });
 }
 
+/** The document to write, validated once, or why the actor may not write it. */
 function checkWrite(
   spec: CollectionSpec,
   actor: Actor,
   master: WireDocument | undefined,
   incoming: Record<string, unknown>,
-): Omit<Rejection, 'id'> | null {
+): { doc: WireDocument } | { refusal: Omit<Rejection, 'id'> } {
   const kind = writeKind(master, { _deleted: incoming._deleted === true });
   const needed = spec.writePermission(kind);
   if (!can(actor.permissions, needed)) {
-    return { code: 'forbidden', message: `This change needs the permission ${needed}.` };
+    return { refusal: { code: 'forbidden', message: `This change needs the permission ${needed}.` } };
   }
   const parsed = spec.schema.safeParse(stripDeleted(incoming));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.join('.') || 'document';
-    return { code: 'invalid', message: `${where}: ${issue?.message ?? 'invalid'}` };
+    return { refusal: { code: 'invalid', message: `${where}: ${issue?.message ?? 'invalid'}` } };
   }
-  return null;
+  return {
+    doc: {
+      ...(parsed.data as Record<string, unknown>),
+      _deleted: incoming._deleted === true,
+    } as WireDocument,
+  };
 }
 
 /** A write may only point at documents of the organisation that exist and are not deleted. */
@@ -168,20 +176,23 @@ async function checkReferences(
   return null;
 }
 
-/** Deletes, with new sequence numbers, the documents that point at a deleted one. Returns how many. */
-export async function cascadeDelete(
+/**
+ * Deletes, with new sequence numbers, the documents that point at a deleted one.
+ * Returns the highest sequence number it wrote, or 0 when nothing pointed at it.
+ */
+async function cascadeDelete(
   tx: Sql,
   cascade: { collection: SyncCollection; column: string },
   organizationId: string,
   id: string,
 ): Promise<number> {
-  const rows = await tx.query(
+  const rows = await tx.query<{ seq: unknown }>(
     `UPDATE ${COLLECTIONS[cascade.collection].table}
      SET deleted = true, seq = nextval('change_seq')
-     WHERE organization_id = $1 AND ${cascade.column} = $2 AND NOT deleted RETURNING id`,
+     WHERE organization_id = $1 AND ${cascade.column} = $2 AND NOT deleted RETURNING seq`,
     [organizationId, id],
   );
-  return rows.length;
+  return Math.max(0, ...rows.map((r) => toNumber(r.seq)));
 }
 
 function stripDeleted(doc: Record<string, unknown>): Record<string, unknown> {

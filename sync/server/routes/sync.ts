@@ -79,9 +79,8 @@ export async function syncRoutes(app: FastifyInstance, ctx: AppContext): Promise
         newDocumentState: r.newDocumentState,
       })),
     );
-    for (const collection of result.changed) {
-      const latest = await pullLatestCheckpoint(ctx, COLLECTIONS[collection].table, auth.organization.id);
-      ctx.bus.publish(auth.organization.id, { collection, checkpoint: latest });
+    for (const [collection, checkpoint] of result.changed) {
+      ctx.bus.publish(auth.organization.id, { collection, checkpoint });
     }
     return { conflicts: result.conflicts, rejections: result.rejections };
   });
@@ -116,16 +115,4 @@ export async function syncRoutes(app: FastifyInstance, ctx: AppContext): Promise
     });
     request.raw.on('close', close);
   });
-}
-
-async function pullLatestCheckpoint(
-  ctx: AppContext,
-  table: string,
-  organizationId: string,
-): Promise<Checkpoint> {
-  const rows = await ctx.db.query<{ seq: unknown }>(
-    `SELECT COALESCE(MAX(seq), 0) AS seq FROM ${table} WHERE organization_id = $1`,
-    [organizationId],
-  );
-  return { seq: Number(rows[0]?.seq ?? 0) };
 }
