@@ -1,5 +1,8 @@
 import path from 'node:path';
 import type { Page } from '@playwright/test';
+import { createClient } from '../domain/client';
+import { createGroup } from '../domain/group';
+import { createMembership } from '../domain/membership';
 
 export const SCREENSHOT_DIR = path.join('e2e', 'screenshots');
 
@@ -48,29 +51,15 @@ export async function pushAsDevice(
   if (!res.ok || body.rejections.length > 0) throw new Error(`push refused: ${JSON.stringify(body)}`);
 }
 
-/** A group document as a device makes it. */
-export function groupDoc(id: string, name: string, description = '') {
-  const now = Date.now();
-  return { id, name, description, metadata: {}, createdAt: now, updatedAt: now };
-}
+/** Documents as a device makes them: through the domain's own constructors and rules. */
+export const groupDoc = (id: string, name: string, description = '') =>
+  createGroup({ name, description, metadata: {} }, id, Date.now());
 
-export function clientDoc(id: string, name: string, email?: string) {
-  const now = Date.now();
-  return { id, name, ...(email ? { email } : {}), createdAt: now, updatedAt: now };
-}
+export const clientDoc = (id: string, name: string, email?: string) =>
+  createClient({ name, ...(email ? { email } : {}) }, id, Date.now());
 
-export function membershipDoc(groupId: string, clientId: string, startDate: string, endDate?: string) {
-  const now = Date.now();
-  return {
-    id: `${groupId}:${clientId}`,
-    groupId,
-    clientId,
-    startDate,
-    ...(endDate ? { endDate } : {}),
-    createdAt: now,
-    updatedAt: now,
-  };
-}
+export const membershipDoc = (groupId: string, clientId: string, startDate: string, endDate?: string) =>
+  createMembership(groupId, clientId, { startDate, ...(endDate ? { endDate } : {}) }, Date.now());
 
 export function uniqueId(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;

@@ -3,9 +3,9 @@
  * back to these passwords and roles; demo groups are added only where missing, so a
  * second run never overwrites what someone changed.
  */
-import type { Client } from '../../domain/client';
-import type { Group } from '../../domain/group';
-import { membershipId, type Membership } from '../../domain/membership';
+import { createClient, type Client } from '../../domain/client';
+import { createGroup, type Group } from '../../domain/group';
+import { createMembership } from '../../domain/membership';
 import type { Role } from '../../domain/permissions';
 import { ensureOrganization, upsertUser } from './auth/accounts';
 import { COLLECTIONS } from './collections';
@@ -122,17 +122,11 @@ export async function seed(db: Database): Promise<SeedOrganization[]> {
     for (const user of org.users) {
       await upsertUser(db, { ...user, organizationId: org.id, password: DEMO_PASSWORD });
     }
-    const groups: Group[] = org.groups.map((g) => ({ ...g, metadata: {}, createdAt: now, updatedAt: now }));
-    const clients: Client[] = org.clients.map((c) => ({ ...c, createdAt: now, updatedAt: now }));
-    const memberships: Membership[] = org.memberships.map(([groupId, clientId, startDate, endDate]) => ({
-      id: membershipId(groupId, clientId),
-      groupId,
-      clientId,
-      startDate,
-      ...(endDate ? { endDate } : {}),
-      createdAt: now,
-      updatedAt: now,
-    }));
+    const groups = org.groups.map(({ id, ...input }) => createGroup({ ...input, metadata: {} }, id, now));
+    const clients = org.clients.map(({ id, ...input }) => createClient(input, id, now));
+    const memberships = org.memberships.map(([groupId, clientId, startDate, endDate]) =>
+      createMembership(groupId, clientId, { startDate, ...(endDate ? { endDate } : {}) }, now),
+    );
     await db.transaction(async (tx) => {
       await lockOrganization(tx, org.id);
       await insertMissing(tx, 'groups', org.id, groups);
