@@ -1,6 +1,6 @@
 /** A confirmation for destructive actions; the safe choice has the focus. */
 import { Button, Group as Row, Modal, Stack, Text } from '@mantine/core';
-import { useState, type ReactNode } from 'react';
+import { memo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
 type Props = {
@@ -12,7 +12,15 @@ type Props = {
   onClose(): void;
 };
 
-export function ConfirmDialog({ opened, title, children, confirmLabel, onConfirm, onClose }: Props) {
+/** Memoised: screens keep it mounted (closed) while they re-render on every keystroke. */
+export const ConfirmDialog = memo(function ConfirmDialog({
+  opened,
+  title,
+  children,
+  confirmLabel,
+  onConfirm,
+  onClose,
+}: Props) {
   const { t } = useTranslation();
   const [busy, setBusy] = useState(false);
   const confirm = async () => {
@@ -39,4 +47,4 @@ export function ConfirmDialog({ opened, title, children, confirmLabel, onConfirm
       </Stack>
     </Modal>
   );
-}
+});

@@ -1,13 +1,15 @@
 /** Groups overview: search, sort, pages of 20, selection with export and delete, and "New group". */
 import { Button, Center, Group as Row, Loader, Paper, Stack, Text, Title } from '@mantine/core';
-import { useCallback, useState } from 'react';
+import { memo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { today } from '../../../domain/dates';
+import type { GroupInput } from '../../../domain/group';
 import { can } from '../../../domain/permissions';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { PAGE_SIZE, Pager, pageCount } from '../../components/Pager';
 import { SearchInput } from '../../components/SearchInput';
+import { useStableCallback } from '../../components/useStableCallback';
 import { useExportData, useGroupMutations, useGroups } from '../../data/groups';
 import { useGroupsView, useSessionStore } from '../../stores';
 import { downloadText, groupsCsv } from './exportCsv';
@@ -25,13 +27,27 @@ export function GroupsScreen() {
   const [confirmDelete, setConfirmDelete] = useState(false);
   const mayCreate = can(permissions, 'client_groups.create');
   const mayDelete = can(permissions, 'client_groups.delete');
-  const setSearch = useCallback((term: string) => view.setSearch(term), [view]);
+  // Stable callbacks keep the memoised parts (heading, dialogs) still while the user types.
+  const openNewGroup = useStableCallback(() => view.setNewGroupOpen(true));
+  const closeNewGroup = useStableCallback(() => view.setNewGroupOpen(false));
+  const closeConfirm = useStableCallback(() => setConfirmDelete(false));
 
   const pages = pageCount(groups?.length ?? 0);
   const page = Math.min(view.page, pages);
   const visible = groups?.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE) ?? [];
   // Selection only ever holds groups that still exist (another device may delete one).
   const selected = new Set([...view.selected].filter((id) => groups?.some((g) => g.id === id)));
+
+  const createAndOpen = useStableCallback(async (input: GroupInput) => {
+    const group = await createGroup(input);
+    view.setNewGroupOpen(false);
+    // Consistently: a new group opens, ready for its members.
+    void navigate(`/groups/${encodeURIComponent(group.id)}`);
+  });
+  const deleteSelected = useStableCallback(async () => {
+    await deleteGroups([...selected]);
+    view.setSelected(new Set());
+  });
 
   const exportSelected = async () => {
     const data = await exportData([...selected]);
@@ -40,22 +56,12 @@ export function GroupsScreen() {
 
   return (
     <Stack gap="lg" maw={1100}>
-      <Row justify="space-between" align="flex-end">
-        <div>
-          <Title order={1} size="h2">
-            {t('groups.title')}
-          </Title>
-          <Text c="dimmed" size="sm" data-testid="groups-count">
-            {t('groups.count', { count: groups?.length ?? 0 })}
-          </Text>
-        </div>
-        {mayCreate && <Button onClick={() => view.setNewGroupOpen(true)}>{t('groups.new')}</Button>}
-      </Row>
+      <GroupsHeading count={groups?.length ?? 0} mayCreate={mayCreate} onNew={openNewGroup} />
 
       {total > 0 && (
         <SearchInput
           value={view.search}
-          onSearch={setSearch}
+          onSearch={view.setSearch}
           label={t('groups.search')}
           placeholder={t('groups.searchPlaceholder')}
         />
@@ -106,7 +112,7 @@ export function GroupsScreen() {
               {mayCreate ? t('groups.empty.body') : t('groups.empty.bodyReadOnly')}
             </Text>
             {mayCreate && (
-              <Button mt="sm" onClick={() => view.setNewGroupOpen(true)}>
+              <Button mt="sm" onClick={openNewGroup}>
                 {t('groups.new')}
               </Button>
             )}
@@ -133,28 +139,42 @@ export function GroupsScreen() {
         )}
       </Paper>
 
-      <NewGroupDialog
-        opened={view.newGroupOpen}
-        onClose={() => view.setNewGroupOpen(false)}
-        onCreate={async (input) => {
-          const group = await createGroup(input);
-          view.setNewGroupOpen(false);
-          // Consistently: a new group opens, ready for its members.
-          void navigate(`/groups/${encodeURIComponent(group.id)}`);
-        }}
-      />
+      <NewGroupDialog opened={view.newGroupOpen} onClose={closeNewGroup} onCreate={createAndOpen} />
       <ConfirmDialog
         opened={confirmDelete}
-        onClose={() => setConfirmDelete(false)}
+        onClose={closeConfirm}
         title={t('groups.bulkDelete.title', { count: selected.size })}
         confirmLabel={t('groups.bulkDelete.confirm', { count: selected.size })}
-        onConfirm={async () => {
-          await deleteGroups([...selected]);
-          view.setSelected(new Set());
-        }}
+        onConfirm={deleteSelected}
       >
         {t('groups.bulkDelete.body')}
       </ConfirmDialog>
     </Stack>
   );
 }
+
+/** Title, count and "New group"; memoised, so a keystroke re-renders only the count. */
+const GroupsHeading = memo(function GroupsHeading({
+  count,
+  mayCreate,
+  onNew,
+}: {
+  count: number;
+  mayCreate: boolean;
+  onNew(): void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Row justify="space-between" align="flex-end">
+      <div>
+        <Title order={1} size="h2">
+          {t('groups.title')}
+        </Title>
+        <Text c="dimmed" size="sm" data-testid="groups-count">
+          {t('groups.count', { count })}
+        </Text>
+      </div>
+      {mayCreate && <Button onClick={onNew}>{t('groups.new')}</Button>}
+    </Row>
+  );
+});

@@ -1,9 +1,11 @@
 /** The groups table with selection and a sortable name column: presentational, props only. */
 import { Checkbox, Skeleton, Table } from '@mantine/core';
+import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { GroupRow } from '../../data/groups';
 import { SortHeader } from '../../components/SortHeader';
+import { useStableCallback } from '../../components/useStableCallback';
 
 type Props = {
   groups: GroupRow[];
@@ -24,14 +26,14 @@ export function GroupsTable({ groups, sort, onToggleSort, selected, onSelect, se
     else next.add(id);
     onSelect(next);
   };
-  const togglePage = () => {
+  const togglePage = useStableCallback(() => {
     const next = new Set(selected);
     for (const g of groups) {
       if (allOnPage) next.delete(g.id);
       else next.add(g.id);
     }
     onSelect(next);
-  };
+  });
   return (
     <Table
       className="groups-table"
@@ -40,31 +42,14 @@ export function GroupsTable({ groups, sort, onToggleSort, selected, onSelect, se
       horizontalSpacing="md"
       aria-label={t('groups.title')}
     >
-      <Table.Thead>
-        <Table.Tr>
-          {selectable && (
-            <Table.Th w={44}>
-              <Checkbox
-                aria-label={t('groups.selectAll')}
-                checked={allOnPage}
-                indeterminate={someOnPage && !allOnPage}
-                onChange={togglePage}
-              />
-            </Table.Th>
-          )}
-          <SortHeader
-            direction={sort === 'name' ? 'asc' : 'desc'}
-            onToggle={onToggleSort}
-            title={sort === 'name' ? t('groups.sortAscending') : t('groups.sortDescending')}
-          >
-            {t('groups.columns.name')}
-          </SortHeader>
-          <Table.Th scope="col">{t('groups.columns.description')}</Table.Th>
-          <Table.Th scope="col" w={170}>
-            {t('groups.columns.members')}
-          </Table.Th>
-        </Table.Tr>
-      </Table.Thead>
+      <GroupsTableHead
+        sort={sort}
+        onToggleSort={onToggleSort}
+        allOnPage={allOnPage}
+        someOnPage={someOnPage}
+        onTogglePage={togglePage}
+        selectable={selectable}
+      />
       {/* Rows are plain elements: they re-render on every keystroke of the search, and Mantine's
           component layers cost more than the search itself (profiled; see bench/ui.ts). */}
       <tbody>
@@ -110,3 +95,49 @@ export function GroupsTable({ groups, sort, onToggleSort, selected, onSelect, se
     </Table>
   );
 }
+
+/** The header changes only with the sort and the page's selection, not with each keystroke. */
+const GroupsTableHead = memo(function GroupsTableHead({
+  sort,
+  onToggleSort,
+  allOnPage,
+  someOnPage,
+  onTogglePage,
+  selectable,
+}: {
+  sort: 'name' | '-name';
+  onToggleSort(): void;
+  allOnPage: boolean;
+  someOnPage: boolean;
+  onTogglePage(): void;
+  selectable: boolean;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Table.Thead>
+      <Table.Tr>
+        {selectable && (
+          <Table.Th w={44}>
+            <Checkbox
+              aria-label={t('groups.selectAll')}
+              checked={allOnPage}
+              indeterminate={someOnPage && !allOnPage}
+              onChange={onTogglePage}
+            />
+          </Table.Th>
+        )}
+        <SortHeader
+          direction={sort === 'name' ? 'asc' : 'desc'}
+          onToggle={onToggleSort}
+          title={sort === 'name' ? t('groups.sortAscending') : t('groups.sortDescending')}
+        >
+          {t('groups.columns.name')}
+        </SortHeader>
+        <Table.Th scope="col">{t('groups.columns.description')}</Table.Th>
+        <Table.Th scope="col" w={170}>
+          {t('groups.columns.members')}
+        </Table.Th>
+      </Table.Tr>
+    </Table.Thead>
+  );
+});

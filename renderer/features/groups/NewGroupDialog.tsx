@@ -1,6 +1,6 @@
 /** The "New group" dialog: the domain's rules, shown per field as the user types and on submit. */
 import { Button, Group as Row, Modal, Stack, Textarea, TextInput } from '@mantine/core';
-import { useState, type FormEvent } from 'react';
+import { memo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { FormAlert } from '../../components/FormAlert';
 import { useSave } from '../../components/useSave';
@@ -20,7 +20,7 @@ type Props = {
 
 const MAX = { name: GROUP_NAME_MAX, description: GROUP_DESCRIPTION_MAX } as const;
 
-export function NewGroupDialog({ opened, onClose, onCreate }: Props) {
+export const NewGroupDialog = memo(function NewGroupDialog({ opened, onClose, onCreate }: Props) {
   const { t } = useTranslation();
   return (
     <Modal opened={opened} onClose={onClose} title={t('groupForm.title')} size="lg" centered>
@@ -28,7 +28,7 @@ export function NewGroupDialog({ opened, onClose, onCreate }: Props) {
       {opened && <NewGroupForm onCancel={onClose} onCreate={onCreate} t={t} />}
     </Modal>
   );
-}
+});
 
 function NewGroupForm({
   onCancel,
