@@ -41,3 +41,13 @@ export function sameDocumentState(a: object | null | undefined, b: object | null
   if (!a || !b) return !a && !b;
   return stableStringify(toWireDocument(a)) === stableStringify(toWireDocument(b));
 }
+
+/** A short, stable hash of a string (FNV-1a, 32 bits, base 36): for names and keys, not security. */
+export function stableHash(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(36);
+}

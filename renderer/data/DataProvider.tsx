@@ -4,12 +4,13 @@
  */
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 import { BehaviorSubject } from 'rxjs';
+import type { ConflictLog } from '../../sync/client/conflicts';
 import { startSync, type SyncController } from '../../sync/client/replicate';
 import { useSessionStore, useSyncStore, type Session } from '../stores';
-import { createCohortDatabase, databaseName, type CohortDatabase } from './database';
+import { createCohortDatabase, databaseName, syncConflicts, type CohortDatabase } from './database';
 import { browserStorage } from './storage';
 
-type DataContextValue = { db: CohortDatabase; sync: SyncController };
+type DataContextValue = { db: CohortDatabase; sync: SyncController; conflicts: ConflictLog };
 const DataContext = createContext<DataContextValue | null>(null);
 
 export function useData(): DataContextValue {
@@ -59,8 +60,10 @@ export function DataProvider({
         multiInstance: !desktop,
       });
       const online = onlineSubject();
+      const conflicts = syncConflicts(db);
       const sync = await startSync({
         db,
+        conflicts,
         collections: { groups: db.groups, clients: db.clients, memberships: db.memberships },
         serverUrl: session.serverUrl,
         token: session.token,
@@ -76,7 +79,7 @@ export function DataProvider({
         await db.close();
       };
       if (cancelled) await cleanup();
-      else setValue({ db, sync });
+      else setValue({ db, sync, conflicts: conflicts.conflictLog });
     })().catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
     return () => {
       cancelled = true;

@@ -6,6 +6,7 @@ import { addRxPlugin, createRxDatabase, type RxCollection, type RxDatabase, type
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
 import type { Client } from '../../domain/client';
+import { stableHash } from '../../domain/documents';
 import type { Group } from '../../domain/group';
 import type { Membership } from '../../domain/membership';
 import {
@@ -16,6 +17,7 @@ import {
   membershipMigrations,
   membershipRxSchema,
 } from './schemas';
+import { ConflictLog, SyncConflicts } from '../../sync/client/conflicts';
 import { wrappedZodValidateStorage } from './validation';
 
 addRxPlugin(RxDBMigrationSchemaPlugin);
@@ -49,23 +51,41 @@ export async function createCohortDatabase(options: DatabaseOptions): Promise<Co
     // A hot reload or a second open in tests closes the older instance instead of failing.
     closeDuplicates: true,
   });
+  const conflicts = new SyncConflicts();
   await db.addCollections({
-    groups: { schema: groupRxSchema, migrationStrategies: groupMigrations },
-    clients: { schema: clientRxSchema, migrationStrategies: clientMigrations },
-    memberships: { schema: membershipRxSchema, migrationStrategies: membershipMigrations },
+    groups: {
+      schema: groupRxSchema,
+      migrationStrategies: groupMigrations,
+      conflictHandler: conflicts.handler<Group>('groups'),
+    },
+    clients: {
+      schema: clientRxSchema,
+      migrationStrategies: clientMigrations,
+      conflictHandler: conflicts.handler<Client>('clients'),
+    },
+    memberships: {
+      schema: membershipRxSchema,
+      migrationStrategies: membershipMigrations,
+      conflictHandler: conflicts.handler<Membership>('memberships'),
+    },
   });
+  conflicts.attach(await ConflictLog.open(db));
+  conflictsByDatabase.set(db, conflicts);
   return db;
+}
+
+const conflictsByDatabase = new WeakMap<CohortDatabase, SyncConflicts>();
+
+/** The conflict handlers and log of a database made by createCohortDatabase. */
+export function syncConflicts(db: CohortDatabase): SyncConflicts {
+  const conflicts = conflictsByDatabase.get(db);
+  if (!conflicts) throw new Error('This database was not made by createCohortDatabase.');
+  return conflicts;
 }
 
 /** A database name from the server and user: letters, digits and dashes only. */
 export function databaseName(serverUrl: string, userId: string): string {
-  const raw = `${serverUrl}|${userId}`;
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < raw.length; i++) {
-    hash ^= raw.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return `cohort-${hash.toString(36)}-${userId
+  return `cohort-${stableHash(`${serverUrl}|${userId}`)}-${userId
     .toLowerCase()
     .replace(/[^a-z0-9]/g, '')
     .slice(0, 20)}`;

@@ -10,7 +10,7 @@ import type { RxCollection } from 'rxdb';
 /** The part of a database the outbox uses: its local documents. */
 export interface LocalDocumentStore {
   getLocal(id: string): Promise<{ get(field: string): unknown } | null>;
-  upsertLocal(id: string, data: { entries: Record<string, string> }): Promise<unknown>;
+  upsertLocal(id: string, data: Record<string, unknown>): Promise<unknown>;
 }
 import { stableStringify, toWireDocument } from '../../domain/documents';
 

@@ -9,6 +9,7 @@ import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/rep
 import type { Checkpoint, SyncCollection } from '../protocol';
 import { createApiClient, isAuthError, NetworkError } from './api';
 import { backoffDelay } from './backoff';
+import type { SyncConflicts } from './conflicts';
 import { Outbox, type LocalDocumentStore } from './outbox';
 import { syncPhase, type SyncErrorInfo, type SyncFacts, type SyncStatus } from './status';
 import { openChangeStream } from './stream';
@@ -16,6 +17,8 @@ import { openChangeStream } from './stream';
 export type SyncOptions = {
   db: LocalDocumentStore;
   collections: Partial<Record<SyncCollection, RxCollection>>;
+  /** The collections' conflict handlers: told which pushed rows the server refused. */
+  conflicts?: SyncConflicts;
   serverUrl: string;
   token: string;
   fetch?: typeof fetch;
@@ -25,6 +28,8 @@ export type SyncOptions = {
   waitForLeadership?: boolean;
   /** A full re-sync on this interval, besides the stream. */
   resyncIntervalMs?: number;
+  /** Wait before retry `n` after a failure (default: exponential backoff with full jitter, 1 s to 60 s). */
+  backoff?: (attempt: number) => number;
   pullBatchSize?: number;
   pushBatchSize?: number;
   /** Called once when the server says the token is no longer valid. */
@@ -45,8 +50,10 @@ export type SyncController = {
 type SyncedDoc = { id: string };
 
 const DEFAULT_RESYNC_MS = 5 * 60_000;
+const WAKE_CHECK_MS = 10_000;
 
 export async function startSync(options: SyncOptions): Promise<SyncController> {
+  const backoff = options.backoff ?? backoffDelay;
   const api = createApiClient({ serverUrl: options.serverUrl, token: options.token, fetch: options.fetch });
   const outbox = await Outbox.open(options.db);
   const online$ = options.online$ ?? new BehaviorSubject(true);
@@ -77,14 +84,14 @@ export async function startSync(options: SyncOptions): Promise<SyncController> {
       return;
     }
     failures += 1;
-    const delay = backoffDelay(failures);
+    const delay = backoff(failures);
     for (const r of replicationList()) r.retryTime = delay;
     update({ error: info });
   };
   const succeed = () => {
     if (failures > 0 || facts.error) {
       failures = 0;
-      for (const r of replicationList()) r.retryTime = backoffDelay(0);
+      for (const r of replicationList()) r.retryTime = backoff(0);
       update({ error: null });
     }
   };
@@ -101,7 +108,7 @@ export async function startSync(options: SyncOptions): Promise<SyncController> {
       replicationIdentifier: `cohort-${name}-${options.serverUrl}`,
       collection,
       live: true,
-      retryTime: backoffDelay(0),
+      retryTime: backoff(0),
       waitForLeadership: options.waitForLeadership ?? false,
       autoStart: true,
       pull: {
@@ -124,6 +131,7 @@ export async function startSync(options: SyncOptions): Promise<SyncController> {
             })),
           );
           succeed();
+          options.conflicts?.noteRejections(name, result.rejections);
           const conflicted = new Set(result.conflicts.map((d) => d.id));
           await outbox.settle(
             name,
@@ -142,6 +150,7 @@ export async function startSync(options: SyncOptions): Promise<SyncController> {
     serverUrl: options.serverUrl,
     token: options.token,
     fetch: options.fetch,
+    backoff,
     handlers: {
       onOpen: () => {
         for (const s of Object.values(streams)) s.next('RESYNC');
@@ -178,10 +187,23 @@ export async function startSync(options: SyncOptions): Promise<SyncController> {
   const timer = setInterval(() => {
     for (const r of replicationList()) r.reSync();
   }, options.resyncIntervalMs ?? DEFAULT_RESYNC_MS);
+  // A laptop that slept misses the stream's events and may hold a dead connection: a tick
+  // that comes far later than asked for means the machine was asleep, so sync at once.
+  let lastTick = Date.now();
+  const wakeTimer = setInterval(() => {
+    const now = Date.now();
+    const slept = now - lastTick > WAKE_CHECK_MS * 3;
+    lastTick = now;
+    if (slept && !stopped && !authExpired && online$.value) {
+      changeStream.reconnectNow();
+      for (const r of replicationList()) r.reSync();
+    }
+  }, WAKE_CHECK_MS);
 
   async function stopReplications() {
     changeStream.close();
     clearInterval(timer);
+    clearInterval(wakeTimer);
     await Promise.all(replicationList().map((r) => r.cancel()));
   }
 

@@ -16,6 +16,8 @@ export type StreamHandlers = {
 };
 
 export type StreamOptions = {
+  /** Wait before reconnect attempt `n` (default: exponential backoff with jitter). */
+  backoff?: (attempt: number) => number;
   serverUrl: string;
   token: string;
   fetch?: typeof fetch;
@@ -78,7 +80,7 @@ export function openChangeStream(options: StreamOptions): ChangeStream {
 
   function scheduleReconnect() {
     if (closed) return;
-    timer = setTimeout(() => void connect(), backoffDelay(attempt++));
+    timer = setTimeout(() => void connect(), (options.backoff ?? backoffDelay)(attempt++));
   }
 
   void connect();

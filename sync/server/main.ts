@@ -1,6 +1,6 @@
 /** `npm run server`: the central server, configured by HOST, PORT, DATABASE_URL, COHORT_DATA_DIR. */
 import { buildApp } from './app';
-import { createLocalChangeBus } from './changeBus';
+import { openChangeBus } from './changeBus';
 import { configFromEnv } from './config';
 import { openDatabase } from './storage/open';
 
@@ -11,8 +11,10 @@ if (process.env.COHORT_SEED_DEMO === '1') {
   const { seed } = await import('./seedData');
   await seed(db);
 }
-const bus = createLocalChangeBus();
+let log: (message: string) => void = (message) => console.warn(message);
+const bus = await openChangeBus(config.databaseUrl, (message) => log(message));
 const app = await buildApp({ db, bus, config, logger: true });
+log = (message) => app.log.warn(message);
 
 let stopping = false;
 async function stop(signal: string) {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import pg from 'pg';
 import type { LoginResponse } from '../../domain/session';
 import { buildApp } from './app';
-import { createLocalChangeBus } from './changeBus';
+import { openChangeBus, type ChangeBus } from './changeBus';
 import { seed } from './seedData';
 import type { Database } from './storage/database';
 import { openDatabase } from './storage/open';
@@ -30,15 +30,21 @@ export type TestServer = {
   url: string;
   db: Database;
   login(email: string, password?: string): Promise<LoginResponse>;
+  /** Stops the server and starts it again on the same storage and port (a restart, or a crash when `crash`). */
+  restart(): Promise<void>;
   close(): Promise<void>;
 };
 
-async function freshStorage(
+/** A fresh, empty storage: a temporary folder, or a new PostgreSQL database. */
+export async function freshStorage(
   kind: StorageKind,
-): Promise<{ config: { databaseUrl?: string; dataDir: string }; drop(): Promise<void> }> {
+): Promise<{ config: { databaseUrl: string | undefined; dataDir: string }; drop(): Promise<void> }> {
   if (kind === 'embedded') {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cohort-test-'));
-    return { config: { dataDir }, drop: async () => fs.rmSync(dataDir, { recursive: true, force: true }) };
+    return {
+      config: { databaseUrl: undefined, dataDir },
+      drop: async () => fs.rmSync(dataDir, { recursive: true, force: true }),
+    };
   }
   const adminUrl = process.env.COHORT_TEST_DATABASE_URL as string;
   const name = `cohort_test_${crypto.randomBytes(6).toString('hex')}`;
@@ -61,17 +67,38 @@ async function freshStorage(
 
 export async function startTestServer(kind: StorageKind = 'embedded'): Promise<TestServer> {
   const storage = await freshStorage(kind);
-  const db = await openDatabase({ databaseUrl: storage.config.databaseUrl, dataDir: storage.config.dataDir });
-  await seed(db);
-  const bus = createLocalChangeBus();
-  const app = await buildApp({ db, bus, config: { tokenTtlMs: 3600_000, logLevel: 'silent' } });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  if (!address || typeof address === 'string') throw new Error('no address');
-  const url = `http://127.0.0.1:${address.port}`;
+  const seeded = await openDatabase(storage.config);
+  await seed(seeded);
+  await seeded.close();
+
+  let running: { app: Awaited<ReturnType<typeof buildApp>>; db: Database; bus: ChangeBus } | null = null;
+  let port = 0;
+  const start = async () => {
+    const db = await openDatabase(storage.config);
+    const bus = await openChangeBus(storage.config.databaseUrl);
+    const app = await buildApp({ db, bus, config: { tokenTtlMs: 3600_000, logLevel: 'silent' } });
+    await app.listen({ host: '127.0.0.1', port });
+    const address = app.server.address();
+    if (!address || typeof address === 'string') throw new Error('no address');
+    port = address.port;
+    running = { app, db, bus };
+  };
+  const stop = async () => {
+    if (!running) return;
+    const { app, bus, db } = running;
+    running = null;
+    await app.close();
+    await bus.close();
+    await db.close();
+  };
+  await start();
+  const url = `http://127.0.0.1:${port}`;
   return {
     url,
-    db,
+    get db() {
+      if (!running) throw new Error('The test server is stopped.');
+      return running.db;
+    },
     async login(email, password = 'cohort-demo') {
       const res = await fetch(`${url}/api/v1/auth/login`, {
         method: 'POST',
@@ -81,10 +108,12 @@ export async function startTestServer(kind: StorageKind = 'embedded'): Promise<T
       if (!res.ok) throw new Error(`login ${email} failed: ${res.status}`);
       return (await res.json()) as LoginResponse;
     },
+    async restart() {
+      await stop();
+      await start();
+    },
     async close() {
-      await app.close();
-      await bus.close();
-      await db.close();
+      await stop();
       await storage.drop();
     },
   };
