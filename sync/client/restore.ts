@@ -42,14 +42,13 @@ export async function restoreEntry(
 /** `doc` with `path` (`name`, `metadata.room`) set to `value`; `undefined` removes it. */
 function withField(doc: SyncDocument, path: string, value: unknown): SyncDocument {
   const [head = '', inner] = path.split('.');
-  if (inner === undefined) {
-    const next: SyncDocument = { ...doc };
-    if (value === undefined) delete next[head];
-    else next[head] = value;
-    return next;
-  }
-  const map = { ...(doc[head] as Record<string, unknown> | undefined) };
-  if (value === undefined) delete map[inner];
-  else map[inner] = value;
-  return { ...doc, [head]: map };
+  if (inner === undefined) return withKey(doc, head, value);
+  return { ...doc, [head]: withKey((doc[head] ?? {}) as Record<string, unknown>, inner, value) };
+}
+
+function withKey<T extends Record<string, unknown>>(record: T, key: string, value: unknown): T {
+  return Object.fromEntries([
+    ...Object.entries(record).filter(([k]) => k !== key),
+    ...(value === undefined ? [] : [[key, value]]),
+  ]) as T;
 }
