@@ -5,6 +5,7 @@ import { AppLayout } from './components/AppLayout';
 import { DataProvider } from './data/DataProvider';
 import { loadSession } from './data/sessionPersistence';
 import { ClientDetailScreen } from './features/clients/ClientDetailScreen';
+import { ConflictsScreen } from './features/sync/ConflictsScreen';
 import { ClientsScreen } from './features/clients/ClientsScreen';
 import { GroupDetailScreen } from './features/groups/GroupDetailScreen';
 import { GroupsScreen } from './features/groups/GroupsScreen';
@@ -38,6 +39,7 @@ export function App() {
           <Route path="/groups/:groupId" element={<GroupDetailScreen />} />
           <Route path="/clients" element={<ClientsScreen />} />
           <Route path="/clients/:clientId" element={<ClientDetailScreen />} />
+          <Route path="/conflicts" element={<ConflictsScreen />} />
           <Route path="*" element={<Navigate to="/groups" replace />} />
         </Routes>
       </AppLayout>

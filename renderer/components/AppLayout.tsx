@@ -1,9 +1,10 @@
 /** The signed-in frame: brand, navigation, sync state and the account menu. */
-import { AppShell, Avatar, Group as Row, Menu, NavLink, Text, UnstyledButton } from '@mantine/core';
+import { AppShell, Avatar, Badge, Group as Row, Menu, NavLink, Text, UnstyledButton } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { NavLink as RouterLink } from 'react-router';
 import { createApiClient } from '../../sync/client/api';
+import { useUnseenConflicts } from '../data/conflicts';
 import { clearSession } from '../data/sessionPersistence';
 import { SyncIndicator } from '../features/sync/SyncIndicator';
 import { useSessionStore } from '../stores';
@@ -74,6 +75,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
         <AppShell.Section grow component="nav" aria-label={t('shell.navigation')}>
           <NavLink component={RouterLink} to="/groups" label={t('shell.groups')} />
           <NavLink component={RouterLink} to="/clients" label={t('shell.clients')} />
+          <ConflictsLink />
         </AppShell.Section>
         <AppShell.Section>
           <LanguageSwitch />
@@ -81,5 +83,26 @@ export function AppLayout({ children }: { children: ReactNode }) {
       </AppShell.Navbar>
       <AppShell.Main>{children}</AppShell.Main>
     </AppShell>
+  );
+}
+
+/** "Sync conflicts", with a badge while there is something new in the log. */
+function ConflictsLink() {
+  const { t } = useTranslation();
+  const unseen = useUnseenConflicts();
+  return (
+    <NavLink
+      component={RouterLink}
+      to="/conflicts"
+      label={t('shell.conflicts')}
+      aria-label={unseen > 0 ? t('shell.conflictsNew', { count: unseen }) : t('shell.conflicts')}
+      rightSection={
+        unseen > 0 ? (
+          <Badge size="sm" color="orange" circle data-testid="conflicts-badge" aria-hidden>
+            {unseen}
+          </Badge>
+        ) : null
+      }
+    />
   );
 }

@@ -96,6 +96,18 @@ export async function startSync(options: SyncOptions): Promise<SyncController> {
     }
   };
 
+  /** Runs a pull or push: success clears the error state, a failure sets it and backs off. */
+  const reported = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      const result = await work();
+      succeed();
+      return result;
+    } catch (error) {
+      fail(error);
+      throw error;
+    }
+  };
+
   const streams: Partial<Record<SyncCollection, Subject<'RESYNC'>>> = {};
   const replications: SyncController['replications'] = {};
   const replicationList = () => Object.values(replications);
@@ -114,35 +126,39 @@ export async function startSync(options: SyncOptions): Promise<SyncController> {
       pull: {
         batchSize: options.pullBatchSize ?? 500,
         stream$: stream$.asObservable(),
-        handler: async (checkpoint, batchSize) => {
-          const result = await api.pull<SyncedDoc>(name, checkpoint, batchSize);
-          succeed();
-          return { documents: result.documents, checkpoint: result.checkpoint ?? checkpoint };
-        },
+        handler: (checkpoint, batchSize) =>
+          reported(async () => {
+            const result = await api.pull<SyncedDoc>(name, checkpoint, batchSize);
+            return { documents: result.documents, checkpoint: result.checkpoint ?? checkpoint };
+          }),
       },
       push: {
         batchSize: options.pushBatchSize ?? 100,
-        handler: async (rows) => {
-          const result = await api.push<SyncedDoc>(
-            name,
-            rows.map((r) => ({
-              assumedMasterState: r.assumedMasterState ?? null,
-              newDocumentState: r.newDocumentState,
-            })),
-          );
-          succeed();
-          options.conflicts?.noteRejections(name, result.rejections);
-          const conflicted = new Set(result.conflicts.map((d) => d.id));
-          await outbox.settle(
-            name,
-            rows.map((r) => r.newDocumentState),
-            conflicted,
-          );
-          return result.conflicts;
-        },
+        handler: (rows) =>
+          reported(async () => {
+            const result = await api.push<SyncedDoc>(
+              name,
+              rows.map((r) => ({
+                assumedMasterState: r.assumedMasterState ?? null,
+                newDocumentState: r.newDocumentState,
+              })),
+            );
+            options.conflicts?.noteRejections(name, result.rejections);
+            const conflicted = new Set(result.conflicts.map((d) => d.id));
+            await outbox.settle(
+              name,
+              rows.map((r) => r.newDocumentState),
+              conflicted,
+            );
+            return result.conflicts;
+          }),
       },
     });
-    replication.error$.subscribe((error) => fail(unwrapReplicationError(error)));
+    // Handler failures are reported by `reported` with the error itself (RxDB passes them
+    // on flattened to plain objects); what remains are RxDB's own, such as a failed write.
+    replication.error$.subscribe((error) => {
+      if (!isHandlerFailure(error)) fail(error);
+    });
     replications[name] = replication;
   }
 
@@ -230,10 +246,10 @@ function isActive(r: RxReplicationState<SyncedDoc, Checkpoint>): boolean {
   return r.subjects.active.getValue();
 }
 
-/** RxDB wraps handler errors (RC_PULL, RC_PUSH); the cause is in `parameters.errors`. */
-function unwrapReplicationError(error: unknown): unknown {
-  const params = (error as { parameters?: { errors?: unknown[]; error?: unknown } }).parameters;
-  return params?.errors?.[0] ?? params?.error ?? error;
+/** RxDB's wrapper of an error thrown by a pull or push handler (RC_PULL, RC_PUSH with `errors`). */
+function isHandlerFailure(error: unknown): boolean {
+  const params = (error as { parameters?: { errors?: unknown[] } }).parameters;
+  return Array.isArray(params?.errors);
 }
 
 function describeError(error: unknown): SyncErrorInfo {

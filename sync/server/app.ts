@@ -86,7 +86,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       .send({ error: { code: 'not_found', message: `No route ${request.method} ${request.url}.` } }),
   );
 
-  app.addHook('onClose', async () => {
+  // Streams never end by themselves: close them before the server waits for its connections.
+  app.addHook('preClose', async () => {
     for (const close of [...ctx.streams]) close();
   });
 

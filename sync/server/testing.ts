@@ -99,15 +99,7 @@ export async function startTestServer(kind: StorageKind = 'embedded'): Promise<T
       if (!running) throw new Error('The test server is stopped.');
       return running.db;
     },
-    async login(email, password = 'cohort-demo') {
-      const res = await fetch(`${url}/api/v1/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email, password }),
-      });
-      if (!res.ok) throw new Error(`login ${email} failed: ${res.status}`);
-      return (await res.json()) as LoginResponse;
-    },
+    login: (email, password) => loginAt(url, email, password),
     async restart() {
       await stop();
       await start();
@@ -117,4 +109,15 @@ export async function startTestServer(kind: StorageKind = 'embedded'): Promise<T
       await storage.drop();
     },
   };
+}
+
+/** Signs in to the server at `url` with a demo account. */
+export async function loginAt(url: string, email: string, password = 'cohort-demo'): Promise<LoginResponse> {
+  const res = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  if (!res.ok) throw new Error(`login ${email} failed: ${res.status}`);
+  return (await res.json()) as LoginResponse;
 }

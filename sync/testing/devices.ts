@@ -28,7 +28,7 @@ export type TestDevice = {
 let opened = 0;
 
 export async function openTestDevice(
-  server: TestServer,
+  server: Pick<TestServer, 'url' | 'login'>,
   name: string,
   options: { email?: string; storage?: 'dexie' | 'memory' } & Partial<SyncOptions> = {},
 ): Promise<TestDevice> {

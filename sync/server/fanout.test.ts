@@ -1,0 +1,131 @@
+/**
+ * Scale-out: two server processes (`npm run server`, as deployed) on one PostgreSQL
+ * database, no sticky routing. A change pushed through one reaches a device that
+ * streams from the other, through PostgreSQL LISTEN/NOTIFY.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGroup } from '../../domain/group';
+import { openTestDevice, type TestDevice } from '../testing/devices';
+import { seed } from './seedData';
+import { openDatabase } from './storage/open';
+import { freshStorage, loginAt, testStorages } from './testing';
+
+const withPostgres = testStorages().includes('postgres');
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (!address || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+async function startProcess(databaseUrl: string): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn('node_modules/.bin/tsx', ['sync/server/main.ts'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${url}/api/v1/health`)).ok) return { url, child };
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`server on ${port} did not come up`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe.skipIf(!withPostgres)('two server processes on one PostgreSQL database', () => {
+  let storage: Awaited<ReturnType<typeof freshStorage>>;
+  const processes: ChildProcess[] = [];
+  let one: string;
+  let two: string;
+  const devices: TestDevice[] = [];
+
+  beforeAll(async () => {
+    storage = await freshStorage('postgres');
+    const db = await openDatabase(storage.config);
+    await seed(db);
+    await db.close();
+    const databaseUrl = storage.config.databaseUrl ?? '';
+    const [a, b] = await Promise.all([startProcess(databaseUrl), startProcess(databaseUrl)]);
+    processes.push(a.child, b.child);
+    one = a.url;
+    two = b.url;
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const d of devices) await d.close();
+    for (const p of processes) {
+      const exited = new Promise((resolve) => p.once('exit', resolve));
+      p.kill('SIGTERM');
+      await exited;
+    }
+    await storage.drop();
+  });
+
+  it('a change pushed through one process reaches a device streaming from the other, live', async () => {
+    const login = (url: string) => ({ url, login: (email: string) => loginAt(url, email) });
+    const writer = await openTestDevice(login(one), 'fanout-writer');
+    const reader = await openTestDevice(login(two), 'fanout-reader', {
+      // No periodic re-sync to fall back on: only the stream can bring the change.
+      resyncIntervalMs: 3600_000,
+    });
+    devices.push(writer, reader);
+    await expect.poll(() => reader.sync.status$.value.phase, { timeout: 15_000 }).toBe('synced');
+
+    await writer.db.groups.insert(
+      createGroup({ name: 'Across processes', description: '', metadata: {} }, 'fanout', Date.now()),
+    );
+    await expect
+      .poll(async () => (await reader.db.groups.findOne('fanout').exec())?.name, { timeout: 10_000 })
+      .toBe('Across processes');
+  });
+
+  it('the raw stream of one process announces a push made through the other', async () => {
+    const { token } = await loginAt(two, 'admin@demo.test');
+    const controller = new AbortController();
+    const stream = await fetch(`${two}/api/v1/sync/stream`, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: controller.signal,
+    });
+    const reader = stream.body?.getReader();
+    if (!reader) throw new Error('no stream body');
+    const received: string[] = [];
+    const reading = (async () => {
+      const decoder = new TextDecoder();
+      for (;;) {
+        const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
+        if (done) return;
+        received.push(decoder.decode(value));
+      }
+    })();
+    const writerToken = (await loginAt(one, 'practitioner@demo.test')).token;
+    const doc = {
+      ...createGroup({ name: 'Raw', description: '', metadata: {} }, 'fanout-raw', Date.now()),
+      _deleted: false,
+    };
+    const push = await fetch(`${one}/api/v1/sync/groups/push`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${writerToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify([{ assumedMasterState: null, newDocumentState: doc }]),
+    });
+    expect(push.status).toBe(200);
+    await expect.poll(() => received.join(''), { timeout: 5_000 }).toContain('"collection":"groups"');
+    controller.abort();
+    await reading;
+  });
+});
