@@ -114,6 +114,12 @@ for (const [code, tree, name] of [
     await check('client-detail');
     await shot('client-detail');
 
+    await page.getByRole('link', { name: say('shell.conflicts') }).click();
+    await expect(page.getByRole('heading', { level: 1, name: say('conflicts.title') })).toBeVisible();
+    await check('conflicts');
+    await shot('conflicts');
+    await page.goBack();
+
     // Remembered across a restart of the page.
     await page.reload();
     await expect(page.locator('html')).toHaveAttribute('lang', code);

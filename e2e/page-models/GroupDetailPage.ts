@@ -38,4 +38,18 @@ export class GroupDetailPage {
     await this.addDialog.getByRole('button', { name: /^Add \d+ member/ }).click();
     await expect(this.addDialog).toBeHidden();
   }
+
+  /** Edits the group's name and/or description through "Edit" and "Save". */
+  async editGroup(changes: { name?: string; description?: string }) {
+    await this.page.getByRole('button', { name: 'Edit', exact: true }).click();
+    if (changes.name !== undefined) await this.page.getByLabel(/^Name/).fill(changes.name);
+    if (changes.description !== undefined)
+      await this.page.getByLabel('Description').fill(changes.description);
+    await this.page.getByRole('button', { name: 'Save' }).click();
+    if (changes.name !== undefined) await this.expectName(changes.name);
+  }
+
+  async expectName(name: string, timeout?: number) {
+    await expect(this.page.getByRole('heading', { level: 1, name })).toBeVisible({ timeout });
+  }
 }

@@ -64,21 +64,26 @@ export function useRecordNames(entries: ConflictEntry[]): Map<string, string> {
   }, [entries]);
   const key = `${wanted.groups.join(',')}|${wanted.clients.join(',')}`;
   useEffect(() => {
-    let cancelled = false;
-    void (async () => {
-      const found = new Map<string, string>();
-      for (const [collection, ids] of [
-        [db.groups, wanted.groups],
-        [db.clients, wanted.clients],
-      ] as const) {
-        const docs = await collection.findByIds(ids).exec();
-        for (const [id, doc] of docs) found.set(`${collection.name}/${id}`, doc.name);
-      }
-      if (!cancelled) setNames(found);
-    })();
-    return () => {
-      cancelled = true;
-    };
+    // Live: a restore or a later edit renames the record on screen too.
+    const found = { groups: new Map<string, string>(), clients: new Map<string, string>() };
+    const publish = () =>
+      setNames(
+        new Map([
+          ...[...found.groups].map(([id, name]) => [`groups/${id}`, name] as const),
+          ...[...found.clients].map(([id, name]) => [`clients/${id}`, name] as const),
+        ]),
+      );
+    const subs = [
+      db.groups.findByIds(wanted.groups).$.subscribe((docs) => {
+        found.groups = new Map([...docs].map(([id, doc]) => [id, doc.name]));
+        publish();
+      }),
+      db.clients.findByIds(wanted.clients).$.subscribe((docs) => {
+        found.clients = new Map([...docs].map(([id, doc]) => [id, doc.name]));
+        publish();
+      }),
+    ];
+    return () => subs.forEach((s) => s.unsubscribe());
     // eslint-disable-next-line react-hooks/exhaustive-deps -- `key` stands for `wanted`
   }, [db, key]);
   return names;

@@ -3,10 +3,11 @@
  * way to a deletion and every change the server refused, newest first, each with both
  * values, when, and a restore that re-applies the lost value as a new edit.
  */
-import { Badge, Button, Group as Row, Paper, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Group as Row, Paper, Stack, Text, Title } from '@mantine/core';
 import type { TFunction } from 'i18next';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import type { ConflictEntry } from '../../../sync/client/conflicts';
 import { RestoreError } from '../../../sync/client/restore';
 import { FormAlert } from '../../components/FormAlert';
@@ -72,10 +73,10 @@ function ConflictItem({ entry, record }: { entry: ConflictEntry; record: string 
       setBusy(false);
     }
   };
-  const what = t(`conflicts.kind.${entry.kind}`, {
-    field: entry.field ? fieldLabel(entry.field, t) : '',
-    record: t(`conflicts.collection.${entry.collection}`),
-  });
+  const what =
+    entry.kind === 'field'
+      ? t('conflicts.kind.field', { field: fieldLabel(entry.field ?? '', t) })
+      : t(`conflicts.kind.${entry.kind}_${entry.collection}`);
   return (
     <Paper
       withBorder
@@ -88,7 +89,12 @@ function ConflictItem({ entry, record }: { entry: ConflictEntry; record: string 
       <Stack gap="xs">
         <Row justify="space-between" align="flex-start" wrap="nowrap">
           <div>
-            <Text fw={600}>{record}</Text>
+            <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+              {t(`conflicts.collectionTitle.${entry.collection}`)}
+            </Text>
+            <Anchor component={Link} to={recordPath(entry)} fw={600} c="inherit">
+              {record}
+            </Anchor>
             <Text size="sm">{what}</Text>
             {entry.reason && (
               <Text size="sm" c="red.8">
@@ -137,6 +143,13 @@ function ConflictItem({ entry, record }: { entry: ConflictEntry; record: string 
       </Stack>
     </Paper>
   );
+}
+
+/** Where the record lives in the app: a membership shows on its group. */
+function recordPath(entry: ConflictEntry): string {
+  if (entry.collection === 'clients') return `/clients/${encodeURIComponent(entry.docId)}`;
+  const groupId = entry.collection === 'groups' ? entry.docId : (entry.docId.split(':')[0] ?? '');
+  return `/groups/${encodeURIComponent(groupId)}`;
 }
 
 function recordName(entry: ConflictEntry, names: Map<string, string>, t: TFunction): string {
