@@ -19,6 +19,15 @@ export function useData(): DataContextValue {
   return value;
 }
 
+/**
+ * The full re-sync besides the live stream: every 5 minutes, or every
+ * `VITE_COHORT_RESYNC_MINUTES` (an organisation's build setting).
+ */
+function resyncIntervalMs(): number {
+  const minutes = Number(import.meta.env.VITE_COHORT_RESYNC_MINUTES);
+  return Number.isFinite(minutes) && minutes > 0 ? minutes * 60_000 : 5 * 60_000;
+}
+
 /** navigator.onLine and its events, as the sync client wants them. */
 function onlineSubject(): { online$: BehaviorSubject<boolean>; dispose(): void } {
   const online$ = new BehaviorSubject(navigator.onLine);
@@ -68,6 +77,7 @@ export function DataProvider({
         serverUrl: session.serverUrl,
         token: session.token,
         online$: online.online$,
+        resyncIntervalMs: resyncIntervalMs(),
         waitForLeadership: false,
         onAuthExpired: expire,
       });

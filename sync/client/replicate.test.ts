@@ -137,6 +137,40 @@ describe('two devices against the real server', () => {
     expect(d.sync.status$.value.phase).toBe('error');
   });
 
+  it('a revoked sign-in stops sync but keeps the waiting change; signing in again sends it', async () => {
+    const d = await device('resign');
+    await expect.poll(() => d.sync.status$.value.phase, { timeout: 10_000 }).toBe('synced');
+    d.setNetwork(false);
+    await d.db.groups.insert(
+      createGroup({ name: 'Kept through sign-in', description: '', metadata: {} }, 'kept-signin', Date.now()),
+    );
+    await expect.poll(() => d.sync.status$.value.pending).toBe(1);
+    await server.db.query('UPDATE sessions SET revoked_at = 1');
+    d.setNetwork(true);
+    await expect.poll(() => d.sync.status$.value.error?.kind, { timeout: 10_000 }).toBe('auth');
+    expect(d.sync.status$.value.pending).toBe(1);
+    expect((await findGroup(d, 'kept-signin'))?.name).toBe('Kept through sign-in');
+
+    // The user signs in again: the same local database, a new token.
+    await d.sync.stop();
+    const { token } = await server.login('admin@demo.test');
+    d.sync = await startSync({
+      db: d.db,
+      collections: { groups: d.db.groups, clients: d.db.clients, memberships: d.db.memberships },
+      serverUrl: server.url,
+      token,
+    });
+    await expect
+      .poll(
+        async () => (await server.db.query('SELECT name FROM groups WHERE id = $1', ['kept-signin']))[0],
+        {
+          timeout: 10_000,
+        },
+      )
+      .toEqual({ name: 'Kept through sign-in' });
+    await expect.poll(() => d.sync.status$.value.pending, { timeout: 10_000 }).toBe(0);
+  });
+
   it('classifies a failed request as a network error', () => {
     expect(new NetworkError(new TypeError('fetch failed')).name).toBe('NetworkError');
   });

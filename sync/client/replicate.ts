@@ -13,6 +13,7 @@ import type { SyncConflicts } from './conflicts';
 import { Outbox, type LocalDocumentStore } from './outbox';
 import { syncPhase, type SyncErrorInfo, type SyncFacts, type SyncStatus } from './status';
 import { openChangeStream } from './stream';
+import { watchForWake } from './wake';
 
 export type SyncOptions = {
   db: LocalDocumentStore;
@@ -50,7 +51,6 @@ export type SyncController = {
 type SyncedDoc = { id: string };
 
 const DEFAULT_RESYNC_MS = 5 * 60_000;
-const WAKE_CHECK_MS = 10_000;
 
 export async function startSync(options: SyncOptions): Promise<SyncController> {
   const backoff = options.backoff ?? backoffDelay;
@@ -203,23 +203,17 @@ export async function startSync(options: SyncOptions): Promise<SyncController> {
   const timer = setInterval(() => {
     for (const r of replicationList()) r.reSync();
   }, options.resyncIntervalMs ?? DEFAULT_RESYNC_MS);
-  // A laptop that slept misses the stream's events and may hold a dead connection: a tick
-  // that comes far later than asked for means the machine was asleep, so sync at once.
-  let lastTick = Date.now();
-  const wakeTimer = setInterval(() => {
-    const now = Date.now();
-    const slept = now - lastTick > WAKE_CHECK_MS * 3;
-    lastTick = now;
-    if (slept && !stopped && !authExpired && online$.value) {
-      changeStream.reconnectNow();
-      for (const r of replicationList()) r.reSync();
-    }
-  }, WAKE_CHECK_MS);
+  // A laptop that slept missed the stream's events and may hold a dead connection.
+  const stopWakeWatch = watchForWake(() => {
+    if (stopped || authExpired || !online$.value) return;
+    changeStream.reconnectNow();
+    for (const r of replicationList()) r.reSync();
+  });
 
   async function stopReplications() {
     changeStream.close();
     clearInterval(timer);
-    clearInterval(wakeTimer);
+    stopWakeWatch();
     await Promise.all(replicationList().map((r) => r.cancel()));
   }
 
