@@ -84,7 +84,14 @@ async function measureFloor(context: BrowserContext, keystrokes: number): Promis
   </script>`);
   // The context's init script has put the probe in this page too.
   await page.click('#q');
-  const values = await typeAndMeasure(page, keystrokes, ['group 12', 'group 7', 'group 345', 'group 9', 'group 1024', 'group 56']);
+  const values = await typeAndMeasure(page, keystrokes, [
+    'group 12',
+    'group 7',
+    'group 345',
+    'group 9',
+    'group 1024',
+    'group 56',
+  ]);
   await page.close();
   return values;
 }
