@@ -26,7 +26,7 @@ export function watchPageErrors(page: Page): string[] {
   return errors;
 }
 
-const SERVER_URL = `http://127.0.0.1:${process.env.COHORT_E2E_SERVER_PORT ?? 8797}`;
+export const SERVER_URL = `http://127.0.0.1:${process.env.COHORT_E2E_SERVER_PORT ?? 8797}`;
 
 /** Writes documents straight to the server through the sync API, as another device would. */
 export async function pushAsDevice(

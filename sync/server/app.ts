@@ -8,6 +8,7 @@ import { ApiError } from './errors';
 import { bearerToken } from './http';
 import { authRoutes } from './routes/auth';
 import { healthRoutes } from './routes/health';
+import { restApi } from './rest/plugin';
 import { syncRoutes } from './routes/sync';
 import type { Database } from './storage/database';
 
@@ -22,18 +23,27 @@ export type AppContext = {
 export type AppOptions = {
   db: Database;
   bus: ChangeBus;
-  config: Pick<ServerConfig, 'tokenTtlMs' | 'logLevel'>;
-  /** Origins allowed to call the API from a browser; the desktop app and `start:web` are on others. */
-  logger?: boolean;
+  config: Pick<ServerConfig, 'tokenTtlMs' | 'logLevel'> & Partial<Pick<ServerConfig, 'rateLimitPerMinute'>>;
+  /** Log requests (secrets redacted); a stream instead of stdout, for tests that read the log. */
+  logger?: boolean | { stream: NodeJS.WritableStream };
 };
 
 const BODY_LIMIT_BYTES = 5 * 1024 * 1024;
+
+/** Error codes of Fastify's and its plugins' own 4xx answers. */
+const CLIENT_ERROR_CODES: Record<number, string> = {
+  404: 'not_found',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+};
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     bodyLimit: BODY_LIMIT_BYTES,
     logger: options.logger
       ? {
+          ...(typeof options.logger === 'object' ? { stream: options.logger.stream } : {}),
           level: options.config.logLevel,
           // Tokens and passwords never reach the log.
           redact: ['req.headers.authorization', 'req.headers.cookie', 'body.password'],
@@ -69,11 +79,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (error instanceof ApiError) return reply.code(error.statusCode).send(error.toBody());
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
-      const code = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'payload_too_large' : 'bad_request';
+      const code = CLIENT_ERROR_CODES[status] ?? 'bad_request';
       const message = status === 415 ? 'Send JSON: content-type application/json.' : error.message;
-      return reply
-        .code(status)
-        .send({ error: { code: status === 415 ? 'unsupported_media_type' : code, message } });
+      return reply.code(status).send({ error: { code, message } });
     }
     request.log.error(error);
     return reply
@@ -96,6 +104,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await healthRoutes(api);
       await authRoutes(api, ctx);
       await syncRoutes(api, ctx);
+      await restApi(api, ctx, { rateLimitPerMinute: options.config.rateLimitPerMinute ?? 600 });
     },
     { prefix: API_PREFIX },
   );

@@ -7,9 +7,21 @@
  *   user:add --org <id> --email <email> --role admin|practitioner|viewer [--name <name>]   (password on stdin)
  *   user:list
  *   sessions:revoke <email>
+ *   token:add --org <id> --name <name> --permissions <p1,p2,…>   (prints the secret once)
+ *   token:list [--org <id>]
+ *   token:revoke <token id>
  */
 import { parseArgs } from 'node:util';
-import { addOrganization, addUser, CliError, listUsers, revokeSessions } from './cliCommands';
+import {
+  addApiToken,
+  addOrganization,
+  addUser,
+  CliError,
+  listTokens,
+  listUsers,
+  revokeSessions,
+  revokeToken,
+} from './cliCommands';
 import { configFromEnv } from './config';
 import { openDatabase } from './storage/open';
 
@@ -28,6 +40,7 @@ const { values, positionals } = parseArgs({
     email: { type: 'string' },
     role: { type: 'string' },
     name: { type: 'string' },
+    permissions: { type: 'string' },
   },
 });
 
@@ -54,8 +67,28 @@ try {
     case 'sessions:revoke':
       console.log(await revokeSessions(db, positionals[0] ?? ''));
       break;
+    case 'token:add':
+      console.log(
+        await addApiToken(db, {
+          organizationId: values.org ?? '',
+          name: values.name ?? '',
+          permissions: (values.permissions ?? '')
+            .split(',')
+            .map((p) => p.trim())
+            .filter(Boolean),
+        }),
+      );
+      break;
+    case 'token:list':
+      console.log(await listTokens(db, values.org));
+      break;
+    case 'token:revoke':
+      console.log(await revokeToken(db, positionals[0] ?? ''));
+      break;
     default:
-      throw new CliError('Commands: org:add, user:add, user:list, sessions:revoke (see sync/server/cli.ts).');
+      throw new CliError(
+        'Commands: org:add, user:add, user:list, sessions:revoke, token:add, token:list, token:revoke (see sync/server/cli.ts).',
+      );
   }
 } catch (error) {
   if (!(error instanceof CliError)) throw error;

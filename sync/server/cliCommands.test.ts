@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addOrganization, addUser, listUsers, revokeSessions } from './cliCommands';
+import {
+  addApiToken,
+  addOrganization,
+  addUser,
+  listTokens,
+  listUsers,
+  revokeSessions,
+  revokeToken,
+} from './cliCommands';
 import { startTestServer, type TestServer } from './testing';
 
 describe('server CLI commands', () => {
@@ -44,5 +52,34 @@ describe('server CLI commands', () => {
     expect(await revokeSessions(server.db, 'viewer@demo.test')).toMatch(/Revoked [1-9]\d* session/);
     const res = await fetch(`${server.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
     expect(res.status).toBe(401);
+  });
+
+  it('makes an API token that works once, lists it without its secret, and revokes it', async () => {
+    const out = await addApiToken(server.db, {
+      organizationId: 'org-demo',
+      name: 'Billing system',
+      permissions: ['client_groups.read', 'clients.read'],
+    });
+    const secret = /Secret \(shown once, store it now\): (cohort_\S+)/.exec(out)?.[1] ?? '';
+    const id = /API token (tok_[0-9a-f]+)/.exec(out)?.[1] ?? '';
+    expect(secret).not.toBe('');
+    const call = () =>
+      fetch(`${server.url}/api/v1/groups`, { headers: { authorization: `Bearer ${secret}` } }).then(
+        (r) => r.status,
+      );
+    expect(await call()).toBe(200);
+    const listed = await listTokens(server.db, 'org-demo');
+    expect(listed).toContain(id);
+    expect(listed).toContain('Billing system');
+    expect(listed).not.toContain(secret);
+    expect(await revokeToken(server.db, id)).toContain('revoked');
+    expect(await call()).toBe(401);
+    await expect(revokeToken(server.db, id)).rejects.toThrow('no live API token');
+    await expect(
+      addApiToken(server.db, { organizationId: 'org-demo', name: 'X', permissions: ['groups.fly'] }),
+    ).rejects.toThrow('--permissions');
+    await expect(
+      addApiToken(server.db, { organizationId: 'org-none', name: 'X', permissions: ['clients.read'] }),
+    ).rejects.toThrow('no organisation');
   });
 });

@@ -1,7 +1,8 @@
 /** What the server CLI can do, as functions over the database (cli.ts parses arguments). */
 import crypto from 'node:crypto';
-import { ROLES, type Role } from '../../domain/permissions';
+import { PERMISSIONS, ROLES, type Permission, type Role } from '../../domain/permissions';
 import { ensureOrganization, upsertUser } from './auth/accounts';
+import { createApiToken, listApiTokens, revokeApiToken } from './auth/apiTokens';
 import type { Sql } from './storage/database';
 
 export class CliError extends Error {}
@@ -52,4 +53,46 @@ export async function revokeSessions(db: Sql, email: string): Promise<string> {
     [email.trim().toLowerCase(), Date.now()],
   );
   return `Revoked ${rows.length} session(s) of ${email}.`;
+}
+
+/** Makes an API token for an integration; the secret is printed this once. */
+export async function addApiToken(
+  db: Sql,
+  options: { organizationId: string; name: string; permissions: string[] },
+): Promise<string> {
+  const org = await db.query('SELECT id FROM organizations WHERE id = $1', [options.organizationId]);
+  if (org.length === 0) throw new CliError(`There is no organisation ${options.organizationId}.`);
+  if (!options.name.trim())
+    throw new CliError('Give the token a name (--name), such as the system it is for.');
+  const unknown = options.permissions.filter((p) => !(PERMISSIONS as readonly string[]).includes(p));
+  if (options.permissions.length === 0 || unknown.length > 0) {
+    throw new CliError(`--permissions is a comma-separated list of: ${PERMISSIONS.join(', ')}.`);
+  }
+  const { token, apiToken } = await createApiToken(db, options.organizationId, {
+    name: options.name.trim(),
+    permissions: options.permissions as Permission[],
+  });
+  return [
+    `API token ${apiToken.id} (${apiToken.name}) for ${apiToken.organizationId}: ${apiToken.permissions.join(', ')}`,
+    `Secret (shown once, store it now): ${token}`,
+  ].join('\n');
+}
+
+export async function listTokens(db: Sql, organizationId?: string): Promise<string> {
+  const tokens = await listApiTokens(db, organizationId);
+  if (tokens.length === 0) return 'No API tokens.';
+  const when = (ms: number | null) =>
+    ms === null ? '-' : new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+  return tokens
+    .map(
+      (t) =>
+        `${t.id}  ${t.organizationId.padEnd(14)} ${t.name.padEnd(24)} last used ${when(t.lastUsedAt).padEnd(16)} ` +
+        `${t.revokedAt ? `revoked ${when(t.revokedAt)}` : 'live'}  ${t.permissions.join(',')}`,
+    )
+    .join('\n');
+}
+
+export async function revokeToken(db: Sql, id: string): Promise<string> {
+  if (!(await revokeApiToken(db, id))) throw new CliError(`There is no live API token ${id}.`);
+  return `API token ${id} is revoked: it no longer works.`;
 }

@@ -9,6 +9,8 @@ export type ServerConfig = {
   /** How long a sign-in token lives. */
   tokenTtlMs: number;
   logLevel: string;
+  /** REST API requests per token (or per address without one) per minute. */
+  rateLimitPerMinute: number;
 };
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -23,5 +25,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     dataDir: path.resolve(env.COHORT_DATA_DIR ?? './data'),
     tokenTtlMs: Number(env.COHORT_TOKEN_TTL_HOURS ?? 24 * 30) * 3600_000,
     logLevel: env.LOG_LEVEL ?? 'info',
+    rateLimitPerMinute: Number(env.COHORT_RATE_LIMIT_PER_MINUTE ?? 600),
   };
 }

@@ -208,3 +208,57 @@ function stripDeleted(doc: Record<string, unknown>): Record<string, unknown> {
 function tombstoneFor(incoming: Record<string, unknown>): WireDocument {
   return { ...incoming, id: String(incoming.id), _deleted: true };
 }
+
+/** A document the server itself writes (for the REST API): a collection and the new state. */
+export type ServerWrite = { collection: SyncCollection; doc: WireDocument };
+
+/** The server refused a write of `writeAsServer`; the REST layer turns this into 403 or 422. */
+export class WriteRefused extends Error {
+  constructor(
+    readonly refusal: Omit<Rejection, 'id'>,
+    readonly id: string,
+  ) {
+    super(refusal.message);
+  }
+}
+
+/**
+ * Writes documents for the server itself, in one transaction under the organisation's
+ * lock, with exactly a push's rules: permission for the kind of write, the domain's
+ * validation, references that must exist, cascades of deletions. `plan` reads what it
+ * needs inside the same transaction and returns the writes; any refusal (or an error
+ * thrown by `plan`) rolls everything back: all or nothing.
+ */
+export async function writeAsServer<T>(
+  db: Database,
+  actor: Actor,
+  plan: (tx: Sql) => Promise<{ writes: ServerWrite[]; result: T }>,
+): Promise<{ result: T; changed: Map<SyncCollection, Checkpoint> }> {
+  return db.transaction(async (tx) => {
+    await lockOrganization(tx, actor.organizationId);
+    const { writes, result } = await plan(tx);
+    const changed = new Map<SyncCollection, Checkpoint>();
+    const wrote = (collection: SyncCollection, seq: number) =>
+      changed.set(collection, { seq: Math.max(seq, changed.get(collection)?.seq ?? 0) });
+    for (const { collection, doc } of writes) {
+      const spec = COLLECTIONS[collection];
+      const [masterRow] = await tx.query<Row>(
+        `SELECT ${columnList(spec)}, deleted FROM ${spec.table} WHERE organization_id = $1 AND id = $2`,
+        [actor.organizationId, doc.id],
+      );
+      const master = masterRow ? rowToDocument(spec, masterRow) : undefined;
+      const checked = checkWrite(spec, actor, master, doc);
+      if ('refusal' in checked) throw new WriteRefused(checked.refusal, doc.id);
+      const refusal = await checkReferences(tx, spec, actor.organizationId, checked.doc);
+      if (refusal) throw new WriteRefused(refusal, doc.id);
+      wrote(collection, await writeDocument(tx, spec, actor.organizationId, checked.doc));
+      if (checked.doc._deleted) {
+        for (const cascade of spec.cascades ?? []) {
+          const seq = await cascadeDelete(tx, cascade, actor.organizationId, doc.id);
+          if (seq > 0) wrote(cascade.collection, seq);
+        }
+      }
+    }
+    return { result, changed };
+  });
+}

@@ -65,7 +65,17 @@ export async function freshStorage(
   };
 }
 
-export async function startTestServer(kind: StorageKind = 'embedded'): Promise<TestServer> {
+export type TestServerOptions = {
+  /** REST requests per token per minute (default: plenty for tests). */
+  rateLimitPerMinute?: number;
+  /** Where the request log goes (none when absent). */
+  logStream?: NodeJS.WritableStream;
+};
+
+export async function startTestServer(
+  kind: StorageKind = 'embedded',
+  options: TestServerOptions = {},
+): Promise<TestServer> {
   const storage = await freshStorage(kind);
   const seeded = await openDatabase(storage.config);
   await seed(seeded);
@@ -76,7 +86,16 @@ export async function startTestServer(kind: StorageKind = 'embedded'): Promise<T
   const start = async () => {
     const db = await openDatabase(storage.config);
     const bus = await openChangeBus(storage.config.databaseUrl);
-    const app = await buildApp({ db, bus, config: { tokenTtlMs: 3600_000, logLevel: 'silent' } });
+    const app = await buildApp({
+      db,
+      bus,
+      config: {
+        tokenTtlMs: 3600_000,
+        logLevel: options.logStream ? 'info' : 'silent',
+        rateLimitPerMinute: options.rateLimitPerMinute ?? 100_000,
+      },
+      logger: options.logStream ? { stream: options.logStream } : false,
+    });
     await app.listen({ host: '127.0.0.1', port });
     const address = app.server.address();
     if (!address || typeof address === 'string') throw new Error('no address');

@@ -3,9 +3,12 @@ import crypto from 'node:crypto';
 import type { Me } from '../../../domain/session';
 import { permissionsForRole, type Role } from '../../../domain/permissions';
 import { toNumber, type Sql } from '../storage/database';
+import { authenticateApiToken, isApiToken } from './apiTokens';
+import { hashToken } from './hash';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords';
 
-export type AuthContext = Me & { tokenHash: string };
+/** Who is calling: a signed-in user (`session`) or an integration's API token (`token`). */
+export type AuthContext = Me & { tokenHash: string; kind: 'session' | 'token' };
 
 type UserRow = {
   id: string;
@@ -27,9 +30,7 @@ function toMe(row: UserRow): Me {
   };
 }
 
-export function hashToken(token: string): string {
-  return crypto.createHash('sha256').update(token).digest('hex');
-}
+export { hashToken };
 
 /** Checks a password and, when right, opens a session. Returns null for any wrong pair. */
 export async function login(
@@ -54,8 +55,24 @@ export async function login(
   return { token, ...toMe(row) };
 }
 
-/** The signed-in user behind a bearer token, or null when it is unknown, expired or revoked. */
+/**
+ * The caller behind a bearer token — a signed-in user, or an API token with its own
+ * permissions — or null when it is unknown, expired or revoked.
+ */
 export async function authenticate(db: Sql, token: string): Promise<AuthContext | null> {
+  if (isApiToken(token)) {
+    const found = await authenticateApiToken(db, token);
+    if (!found) return null;
+    const { apiToken } = found;
+    return {
+      kind: 'token',
+      tokenHash: found.tokenHash,
+      // An integration is no person: it has the token's name and exactly the token's permissions.
+      user: { id: apiToken.id, email: '', name: apiToken.name, role: 'viewer' },
+      organization: { id: apiToken.organizationId, name: found.organizationName },
+      permissions: apiToken.permissions,
+    };
+  }
   const tokenHash = hashToken(token);
   const rows = await db.query<UserRow & { expires_at: unknown; revoked_at: unknown }>(
     `SELECT ${USER_COLUMNS}, s.expires_at, s.revoked_at FROM sessions s
@@ -65,7 +82,7 @@ export async function authenticate(db: Sql, token: string): Promise<AuthContext 
   );
   const row = rows[0];
   if (!row || row.revoked_at !== null || toNumber(row.expires_at) <= Date.now()) return null;
-  return { ...toMe(row), tokenHash };
+  return { ...toMe(row), tokenHash, kind: 'session' };
 }
 
 export async function revokeSession(db: Sql, tokenHash: string): Promise<void> {
