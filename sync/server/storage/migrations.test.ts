@@ -6,13 +6,14 @@ describe('migrations', () => {
   it('applies each migration once, in order', async () => {
     const db = await openEmbedded('memory://');
     try {
-      expect(await migrate(db)).toEqual([1, 2]);
+      expect(await migrate(db)).toEqual([1, 2, 3]);
       expect(await migrate(db)).toEqual([]);
       const tables = await db.query<{ table_name: string }>(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
       );
       expect(tables.map((t) => t.table_name)).toEqual(
         expect.arrayContaining([
+          'api_tokens',
           'clients',
           'groups',
           'memberships',
