@@ -15,6 +15,8 @@ export const IPC_CHANNELS = {
   'session:save': z.tuple([sessionText]),
   'session:clear': z.tuple([]),
   'app:info': z.tuple([]),
+  /** The key of one local database (named as databaseName() makes them). */
+  'db:key': z.tuple([z.string().regex(/^cohort-[a-z0-9-]{1,80}$/)]),
 } as const;
 
 export type IpcChannel = keyof typeof IPC_CHANNELS;
@@ -24,6 +26,8 @@ export type IpcResults = {
   'session:save': null;
   'session:clear': null;
   'app:info': { version: string; platform: string; keyring: 'os' | 'basic_text' | 'unavailable' };
+  /** The raw AES key, base64. */
+  'db:key': string;
 };
 
 export type IpcArgs<C extends IpcChannel> = z.infer<(typeof IPC_CHANNELS)[C]>;
@@ -36,6 +40,7 @@ export type CohortBridge = {
     clear(): Promise<null>;
   };
   appInfo(): Promise<IpcResults['app:info']>;
+  databaseKey(name: string): Promise<string>;
 };
 
 /** Validates a call's arguments; throws with the channel name when they do not fit. */

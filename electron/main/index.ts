@@ -15,6 +15,7 @@ import {
   secureWebPreferences,
   SYNC_CONNECT_SRC,
 } from './security';
+import { createKeyVault } from './keyVault';
 import { createSessionVault } from './sessionVault';
 
 const devServerUrl = process.env.COHORT_DEV_URL;
@@ -98,6 +99,7 @@ void app.whenReady().then(() => {
   });
 
   const vault = createSessionVault(app.getPath('userData'), safeStorage);
+  const keys = createKeyVault(app.getPath('userData'), safeStorage);
   const handlers: IpcHandlers = {
     'session:load': () => vault.load(),
     'session:save': async (json) => {
@@ -108,6 +110,7 @@ void app.whenReady().then(() => {
       await vault.clear();
       return null;
     },
+    'db:key': (name) => keys.keyFor(name),
     'app:info': () => {
       const backend = process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : 'os';
       return {

@@ -8,6 +8,7 @@ function handlers(): IpcHandlers {
     'session:save': vi.fn(async () => null),
     'session:clear': vi.fn(async () => null),
     'app:info': vi.fn(() => ({ version: '1', platform: 'linux', keyring: 'os' as const })),
+    'db:key': vi.fn(async () => 'a2V5'),
   };
 }
 
@@ -26,10 +27,19 @@ describe('IPC dispatch', () => {
     await expect(dispatchIpc(h, 'session:load', ['extra'])).rejects.toThrow();
     await expect(dispatchIpc(h, 'session:save', ['x'.repeat(70_000)])).rejects.toThrow();
     expect(h['session:save']).not.toHaveBeenCalled();
+    // A database key only for a database name: no paths, no other files.
+    await expect(dispatchIpc(h, 'db:key', ['../session'])).rejects.toThrow('Invalid arguments for db:key');
+    expect(await dispatchIpc(h, 'db:key', ['cohort-abc-admin'])).toBe('a2V5');
   });
 
   it('knows exactly the contract’s channels', () => {
-    expect(IPC_CHANNEL_NAMES.sort()).toEqual(['app:info', 'session:clear', 'session:load', 'session:save']);
+    expect(IPC_CHANNEL_NAMES.sort()).toEqual([
+      'app:info',
+      'db:key',
+      'session:clear',
+      'session:load',
+      'session:save',
+    ]);
     expect(isIpcChannel('session:load')).toBe(true);
     expect(isIpcChannel('shell:exec')).toBe(false);
     expect(isIpcChannel('__proto__')).toBe(false);

@@ -15,6 +15,7 @@ const bridge = {
     clear: () => invoke('session:clear'),
   },
   appInfo: () => invoke('app:info'),
+  databaseKey: (name: string) => invoke('db:key', name),
 } satisfies CohortBridge;
 
 contextBridge.exposeInMainWorld('cohort', bridge);

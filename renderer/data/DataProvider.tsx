@@ -8,6 +8,7 @@ import type { ConflictLog } from '../../sync/client/conflicts';
 import { startSync, type SyncController } from '../../sync/client/replicate';
 import { useSessionStore, useSyncStore, type Session } from '../stores';
 import { createCohortDatabase, databaseName, syncConflicts, type CohortDatabase } from './database';
+import { databaseKey } from './keys';
 import { browserStorage } from './storage';
 
 type DataContextValue = { db: CohortDatabase; sync: SyncController; conflicts: ConflictLog };
@@ -63,10 +64,12 @@ export function DataProvider({
     let cleanup: (() => Promise<void>) | undefined;
     const desktop = Boolean(window.cohort);
     (async () => {
+      const name = databaseName(session.serverUrl, session.user.id);
       const db = await createCohortDatabase({
-        name: databaseName(session.serverUrl, session.user.id),
+        name,
         storage: browserStorage(),
         multiInstance: !desktop,
+        encryptionKey: await databaseKey(name),
       });
       const online = onlineSubject();
       const conflicts = syncConflicts(db);

@@ -18,6 +18,7 @@ import {
   membershipRxSchema,
 } from './schemas';
 import { ConflictLog, SyncConflicts } from '../../sync/client/conflicts';
+import { encryptedFieldsStorage, type FieldKey } from './encryption';
 import { wrappedZodValidateStorage } from './validation';
 
 addRxPlugin(RxDBMigrationSchemaPlugin);
@@ -40,12 +41,18 @@ export type DatabaseOptions = {
    * The desktop app has one window per database: false, and no leader election.
    */
   multiInstance: boolean;
+  /** Encrypts client personal fields at rest (encryption.ts); without it they are stored plain (Node tests). */
+  encryptionKey?: FieldKey;
 };
 
 export async function createCohortDatabase(options: DatabaseOptions): Promise<CohortDatabase> {
   const db = await createRxDatabase<CohortCollections>({
     name: options.name,
-    storage: wrappedZodValidateStorage({ storage: options.storage }),
+    storage: wrappedZodValidateStorage({
+      storage: options.encryptionKey
+        ? encryptedFieldsStorage(options.storage, options.encryptionKey)
+        : options.storage,
+    }),
     multiInstance: options.multiInstance,
     localDocuments: true,
     // A hot reload or a second open in tests closes the older instance instead of failing.

@@ -38,7 +38,8 @@ const date = { type: 'string', maxLength: 10 } as const;
 
 export const clientRxSchema: RxJsonSchema<Client> = {
   title: 'clients',
-  version: 0,
+  // v1: name, email, phone and birth date are encrypted at rest (encryption.ts), so not indexed.
+  version: 1,
   primaryKey: 'id',
   type: 'object',
   properties: {
@@ -52,7 +53,6 @@ export const clientRxSchema: RxJsonSchema<Client> = {
   },
   required: ['id', 'name', 'createdAt', 'updatedAt'],
   additionalProperties: false,
-  indexes: ['name'],
 };
 
 export const membershipRxSchema: RxJsonSchema<Membership> = {
@@ -74,5 +74,6 @@ export const membershipRxSchema: RxJsonSchema<Membership> = {
   indexes: ['groupId', 'clientId'],
 };
 
-export const clientMigrations: MigrationStrategies = {};
+/** v0 → v1: the same document; migrating rewrites it, which encrypts it. */
+export const clientMigrations: MigrationStrategies = { 1: (doc: Client) => doc };
 export const membershipMigrations: MigrationStrategies = {};

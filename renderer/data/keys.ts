@@ -1,0 +1,23 @@
+/**
+ * The key that encrypts client personal fields in a local database. In the desktop app
+ * it comes from the main process, which keeps it encrypted by the OS keyring
+ * (safeStorage). In a plain browser (`npm run start:web`, the browser tests) it is kept
+ * in localStorage: the same encryption of the records, but the key is beside the data —
+ * the browser mode is for development, the desktop app is what protects a laptop.
+ */
+import { importKey, newRawKey, type FieldKey } from './encryption';
+
+function fromBase64(text: string): Uint8Array<ArrayBuffer> {
+  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+}
+
+export async function databaseKey(name: string): Promise<FieldKey> {
+  if (window.cohort) return importKey(fromBase64(await window.cohort.databaseKey(name)));
+  const slot = `cohort.dbkey.${name}`;
+  let stored = localStorage.getItem(slot);
+  if (!stored) {
+    stored = btoa(String.fromCharCode(...newRawKey()));
+    localStorage.setItem(slot, stored);
+  }
+  return importKey(fromBase64(stored));
+}
