@@ -34,7 +34,7 @@ const vite = spawnSync(
     '--target',
     'es2019',
     '--outDir',
-    path.join(SCAN, 'renderer'),
+    path.resolve(SCAN, 'renderer'),
     '--emptyOutDir',
   ],
   { stdio: 'inherit' },
