@@ -17,9 +17,18 @@ export const IPC_CHANNELS = {
   'app:info': z.tuple([]),
   /** The key of one local database (named as databaseName() makes them). */
   'db:key': z.tuple([z.string().regex(/^cohort-[a-z0-9-]{1,80}$/)]),
+  /** Deletes that key (signing out deletes the database it opened). */
+  'db:forget': z.tuple([z.string().regex(/^cohort-[a-z0-9-]{1,80}$/)]),
 } as const;
 
 export type IpcChannel = keyof typeof IPC_CHANNELS;
+
+/** Menu commands main sends to the window on the `app:command` event. */
+export const APP_COMMANDS = ['new-group', 'find', 'sync-now', 'preferences'] as const;
+export type AppCommand = (typeof APP_COMMANDS)[number];
+export const APP_COMMAND_EVENT = 'app:command';
+export const isAppCommand = (value: unknown): value is AppCommand =>
+  typeof value === 'string' && (APP_COMMANDS as readonly string[]).includes(value);
 
 export type IpcResults = {
   'session:load': string | null;
@@ -28,6 +37,7 @@ export type IpcResults = {
   'app:info': { version: string; platform: string; keyring: 'os' | 'basic_text' | 'unavailable' };
   /** The raw AES key, base64. */
   'db:key': string;
+  'db:forget': null;
 };
 
 export type IpcArgs<C extends IpcChannel> = z.infer<(typeof IPC_CHANNELS)[C]>;
@@ -41,6 +51,9 @@ export type CohortBridge = {
   };
   appInfo(): Promise<IpcResults['app:info']>;
   databaseKey(name: string): Promise<string>;
+  forgetDatabaseKey(name: string): Promise<null>;
+  /** Listens to menu commands; returns the function that stops listening. */
+  onCommand(listener: (command: AppCommand) => void): () => void;
 };
 
 /** Validates a call's arguments; throws with the channel name when they do not fit. */

@@ -111,6 +111,10 @@ void app.whenReady().then(() => {
       return null;
     },
     'db:key': (name) => keys.keyFor(name),
+    'db:forget': async (name) => {
+      await keys.forget(name);
+      return null;
+    },
     'app:info': () => {
       const backend = process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : 'os';
       return {

@@ -9,6 +9,7 @@ function handlers(): IpcHandlers {
     'session:clear': vi.fn(async () => null),
     'app:info': vi.fn(() => ({ version: '1', platform: 'linux', keyring: 'os' as const })),
     'db:key': vi.fn(async () => 'a2V5'),
+    'db:forget': vi.fn(async () => null),
   };
 }
 

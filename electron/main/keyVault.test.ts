@@ -25,6 +25,10 @@ describe('key vault', () => {
     expect(await vault.keyFor('cohort-abc-viewer')).not.toBe(key);
     const stored = fs.readFileSync(path.join(dir, 'keys', 'cohort-abc-admin.bin'));
     expect(stored.toString()).not.toContain(key);
+    // Signing out forgets it: the next key is a new one.
+    await vault.forget('cohort-abc-admin');
+    expect(fs.existsSync(path.join(dir, 'keys', 'cohort-abc-admin.bin'))).toBe(false);
+    expect(await vault.keyFor('cohort-abc-admin')).not.toBe(key);
   });
 
   it('refuses names that are not database names, and works only with OS encryption', async () => {

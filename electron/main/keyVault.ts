@@ -33,5 +33,9 @@ export function createKeyVault(dir: string, encryptor: Encryptor) {
       await fs.writeFile(file, await encryptor.encryptStringAsync(key), { mode: 0o600, flag: 'wx' });
       return key;
     },
+    async forget(name: string): Promise<void> {
+      if (!/^cohort-[a-z0-9-]{1,80}$/.test(name)) throw new Error('Not a database name');
+      await fs.rm(path.join(folder, `${name}.bin`), { force: true });
+    },
   };
 }

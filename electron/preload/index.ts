@@ -3,7 +3,14 @@
  * ipcRenderer itself. Runs in: preload.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import type { CohortBridge, IpcChannel, IpcResults } from '../ipc-contract';
+import {
+  APP_COMMAND_EVENT,
+  isAppCommand,
+  type AppCommand,
+  type CohortBridge,
+  type IpcChannel,
+  type IpcResults,
+} from '../ipc-contract';
 
 const invoke = <C extends IpcChannel>(channel: C, ...args: unknown[]) =>
   ipcRenderer.invoke(channel, ...args) as Promise<IpcResults[C]>;
@@ -16,6 +23,17 @@ const bridge = {
   },
   appInfo: () => invoke('app:info'),
   databaseKey: (name: string) => invoke('db:key', name),
+  forgetDatabaseKey: (name: string) => invoke('db:forget', name),
+  onCommand(listener: (command: AppCommand) => void) {
+    // The renderer gets the command only, never the IPC event.
+    const handler = (_event: unknown, command: unknown) => {
+      if (isAppCommand(command)) listener(command);
+    };
+    ipcRenderer.on(APP_COMMAND_EVENT, handler);
+    return () => {
+      ipcRenderer.removeListener(APP_COMMAND_EVENT, handler);
+    };
+  },
 } satisfies CohortBridge;
 
 contextBridge.exposeInMainWorld('cohort', bridge);

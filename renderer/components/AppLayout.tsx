@@ -1,19 +1,18 @@
 /** The signed-in frame: brand, navigation, sync state and the account menu. */
 import { AppShell, Avatar, Badge, Group as Row, Menu, NavLink, Text, UnstyledButton } from '@mantine/core';
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { NavLink as RouterLink } from 'react-router';
-import { createApiClient } from '../../sync/client/api';
 import { useUnseenConflicts } from '../data/conflicts';
-import { clearSession } from '../data/sessionPersistence';
 import { SyncIndicator } from '../features/sync/SyncIndicator';
 import { useSessionStore } from '../stores';
 import { LanguageSwitch } from './LanguageSwitch';
+import { SignOutDialog } from './SignOutDialog';
 
 export function AppLayout({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
   const session = useSessionStore((s) => s.session);
-  const signedOut = useSessionStore((s) => s.signedOut);
+  const [signingOut, setSigningOut] = useState(false);
   if (!session) return null;
   const initials = session.user.name
     .split(/\s+/)
@@ -21,15 +20,6 @@ export function AppLayout({ children }: { children: ReactNode }) {
     .join('')
     .slice(0, 2)
     .toUpperCase();
-
-  const signOut = async () => {
-    // Best effort: the token dies on the server when it is reachable.
-    await createApiClient({ serverUrl: session.serverUrl, token: session.token })
-      .logout()
-      .catch(() => undefined);
-    await clearSession();
-    signedOut();
-  };
 
   return (
     <AppShell header={{ height: 60 }} navbar={{ width: 220, breakpoint: 'xs' }} padding="lg">
@@ -65,7 +55,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
                   {session.organization.name} · {t(`shell.role.${session.user.role}`)}
                 </Text>
                 <Menu.Divider />
-                <Menu.Item onClick={() => void signOut()}>{t('shell.signOut')}</Menu.Item>
+                <Menu.Item onClick={() => setSigningOut(true)}>{t('shell.signOut')}</Menu.Item>
               </Menu.Dropdown>
             </Menu>
           </Row>
@@ -82,6 +72,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
         </AppShell.Section>
       </AppShell.Navbar>
       <AppShell.Main>{children}</AppShell.Main>
+      {signingOut && <SignOutDialog session={session} onCancel={() => setSigningOut(false)} />}
     </AppShell>
   );
 }

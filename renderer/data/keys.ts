@@ -21,3 +21,9 @@ export async function databaseKey(name: string): Promise<FieldKey> {
   }
   return importKey(fromBase64(stored));
 }
+
+/** Forgets a database's key (after the database itself was deleted). */
+export async function forgetDatabaseKey(name: string): Promise<void> {
+  if (window.cohort) await window.cohort.forgetDatabaseKey(name);
+  else localStorage.removeItem(`cohort.dbkey.${name}`);
+}

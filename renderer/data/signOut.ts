@@ -1,0 +1,69 @@
+/**
+ * Signing out leaves nothing of the organisation on the laptop: what is waiting is sent
+ * first; then the local database, its key and the session are deleted. When changes
+ * cannot be sent (no server), the user decides: stay, or sign out and lose them.
+ */
+import { useMemo } from 'react';
+import { createApiClient } from '../../sync/client/api';
+import { useSessionStore, type Session } from '../stores';
+import { useData } from './DataProvider';
+import { forgetDatabaseKey } from './keys';
+import { clearSession } from './sessionPersistence';
+
+/** How long sign-out waits for waiting changes to reach the server. */
+const FLUSH_TIMEOUT_MS = 10_000;
+
+export function useSignOut(session: Session) {
+  const { db, sync } = useData();
+  const signedOut = useSessionStore((s) => s.signedOut);
+  return useMemo(
+    () => ({
+      /** Sends what is waiting; resolves with how many changes are still not on the server. */
+      async flush(): Promise<number> {
+        if (sync.status$.value.pending === 0) return 0;
+        sync.syncNow();
+        await Promise.race([sync.awaitInSync(), new Promise((r) => setTimeout(r, FLUSH_TIMEOUT_MS))]);
+        // The outbox settles a moment after the push answer.
+        await new Promise((r) => setTimeout(r, 200));
+        return sync.status$.value.pending;
+      },
+      /** Deletes the local data and signs out (the server forgets the token when it can be reached). */
+      async wipeAndSignOut(): Promise<void> {
+        await sync.stop();
+        const name = db.name;
+        await db.remove();
+        await deleteIndexedDb(name);
+        await forgetDatabaseKey(name);
+        await createApiClient({ serverUrl: session.serverUrl, token: session.token })
+          .logout()
+          .catch(() => undefined);
+        await clearSession();
+        signedOut();
+      },
+    }),
+    [db, sync, session, signedOut],
+  );
+}
+
+/**
+ * RxDB's remove() empties the database's stores but leaves the IndexedDB databases
+ * behind (Dexie storage: one per collection and per replication): delete them too.
+ */
+async function deleteIndexedDb(name: string): Promise<void> {
+  const all = await indexedDB.databases();
+  await Promise.all(
+    all
+      .map((info) => info.name ?? '')
+      .filter((db) => db.startsWith(`rxdb-dexie-${name}--`))
+      .map(
+        (db) =>
+          new Promise<void>((resolve, reject) => {
+            const request = indexedDB.deleteDatabase(db);
+            request.onsuccess = () => resolve();
+            request.onerror = () => reject(request.error ?? new Error(`Could not delete ${db}`));
+            // Another tab holding it open: it is deleted once that tab lets go.
+            request.onblocked = () => resolve();
+          }),
+      ),
+  );
+}
