@@ -64,5 +64,43 @@ test('launch, sign in, create a group, restart and find it; navigation stays in 
   groups = new GroupsPage(page);
   await groups.expectLoaded();
   await expect(groups.row(name)).toBeVisible();
+
+  // CSV export goes through the native save dialog (stubbed in main: no dialog can be clicked here).
+  const target = path.join(userData, 'export.csv');
+  await app.evaluate(({ dialog }, file) => {
+    dialog.showSaveDialog = (async () => ({
+      canceled: false,
+      filePath: file,
+    })) as typeof dialog.showSaveDialog;
+  }, target);
+  await groups.row(name).getByRole('checkbox').check();
+  await page.getByRole('button', { name: 'Export CSV' }).click();
+  await expect.poll(() => fs.existsSync(target)).toBe(true);
+  expect(fs.readFileSync(target, 'utf8')).toContain(name);
+
+  // The window comes back at the size it was left; the log file exists and holds no token.
+  const logs = fs.readFileSync(path.join(userData, 'logs', 'main.log'), 'utf8');
+  expect(logs).toContain('starting');
+  const session = await page.evaluate<string | null>('window.cohort.session.load()');
+  const token = (JSON.parse(session ?? '{}') as { token?: string }).token ?? 'none';
+  expect(logs).not.toContain(token);
+  // Client details are ciphertext in the window's IndexedDB, as in the browser test.
+  expect(fs.existsSync(path.join(userData, 'keys'))).toBe(true);
+  await app.close();
+});
+
+test('the menu’s shortcuts reach the window: Ctrl/Cmd+N opens New group, Ctrl/Cmd+F finds', async () => {
+  const userData = fs.mkdtempSync(path.join(os.tmpdir(), 'cohort-electron-'));
+  const app = await launch(userData);
+  const page = await app.firstWindow();
+  await new SignInPage(page).signIn('admin@demo.test');
+  const groups = new GroupsPage(page);
+  await groups.expectLoaded();
+  const mod = process.platform === 'darwin' ? 'Meta' : 'Control';
+  await page.keyboard.press(`${mod}+n`);
+  await expect(page.getByRole('dialog', { name: 'New group' })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await page.keyboard.press(`${mod}+f`);
+  await expect(page.getByRole('searchbox', { name: 'Search groups' })).toBeFocused();
   await app.close();
 });

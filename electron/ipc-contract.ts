@@ -19,12 +19,20 @@ export const IPC_CHANNELS = {
   'db:key': z.tuple([z.string().regex(/^cohort-[a-z0-9-]{1,80}$/)]),
   /** Deletes that key (signing out deletes the database it opened). */
   'db:forget': z.tuple([z.string().regex(/^cohort-[a-z0-9-]{1,80}$/)]),
+  /** Saves text through the native save dialog: a suggested file name and the content. */
+  'file:save': z.tuple([z.string().regex(/^[\w. -]{1,120}\.csv$/), z.string().max(50 * 1024 * 1024)]),
+  /** A line for the log file (secrets are redacted in main). */
+  'log:write': z.tuple([z.enum(['info', 'warn', 'error']), z.string().max(10_000)]),
+  /** How many local changes wait for the server (main asks before quitting with some). */
+  'sync:pending': z.tuple([z.number().int().nonnegative()]),
+  /** Restart into a downloaded update (main refuses while changes wait). */
+  'update:restart': z.tuple([]),
 } as const;
 
 export type IpcChannel = keyof typeof IPC_CHANNELS;
 
 /** Menu commands main sends to the window on the `app:command` event. */
-export const APP_COMMANDS = ['new-group', 'find', 'sync-now', 'preferences'] as const;
+export const APP_COMMANDS = ['new-group', 'find', 'sync-now', 'preferences', 'update-ready'] as const;
 export type AppCommand = (typeof APP_COMMANDS)[number];
 export const APP_COMMAND_EVENT = 'app:command';
 export const isAppCommand = (value: unknown): value is AppCommand =>
@@ -38,6 +46,11 @@ export type IpcResults = {
   /** The raw AES key, base64. */
   'db:key': string;
   'db:forget': null;
+  /** The saved file's path, or null when the user cancelled. */
+  'file:save': string | null;
+  'log:write': null;
+  'sync:pending': null;
+  'update:restart': boolean;
 };
 
 export type IpcArgs<C extends IpcChannel> = z.infer<(typeof IPC_CHANNELS)[C]>;
@@ -54,6 +67,10 @@ export type CohortBridge = {
   forgetDatabaseKey(name: string): Promise<null>;
   /** Listens to menu commands; returns the function that stops listening. */
   onCommand(listener: (command: AppCommand) => void): () => void;
+  saveFile(name: string, content: string): Promise<string | null>;
+  log(level: 'info' | 'warn' | 'error', message: string): Promise<null>;
+  reportPending(count: number): Promise<null>;
+  restartToUpdate(): Promise<boolean>;
 };
 
 /** Validates a call's arguments; throws with the channel name when they do not fit. */

@@ -4,7 +4,22 @@
  */
 import path from 'node:path';
 import fs from 'node:fs/promises';
-import { app, BrowserWindow, ipcMain, net, protocol, safeStorage, session, shell } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  net,
+  protocol,
+  safeStorage,
+  screen,
+  session,
+  shell,
+} from 'electron';
+import log from 'electron-log/main';
+import electronUpdater from 'electron-updater';
+import { APP_COMMAND_EVENT, type AppCommand } from '../ipc-contract';
 import { dispatchIpc, IPC_CHANNEL_NAMES, type IpcHandlers } from './ipc';
 import {
   APP_ORIGIN,
@@ -16,6 +31,10 @@ import {
   SYNC_CONNECT_SRC,
 } from './security';
 import { createKeyVault } from './keyVault';
+import { menuTemplate } from './menu';
+import { redact } from './redact';
+import { mayRestartForUpdate, scheduleUpdateChecks, updateFeed } from './updater';
+import { restoreBounds, windowStateStore, type WindowState } from './windowState';
 import { createSessionVault } from './sessionVault';
 
 const devServerUrl = process.env.COHORT_DEV_URL;
@@ -35,20 +54,65 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 }
 
-let mainWindow: BrowserWindow | null = null;
+// Logs: main and renderer, to a file in the user data folder that rotates at 1 MB, secrets redacted.
+log.transports.file.resolvePathFn = () => path.join(app.getPath('userData'), 'logs', 'main.log');
+log.transports.file.maxSize = 1024 * 1024;
+log.hooks.push((message) => ({
+  ...message,
+  data: message.data.map((d: unknown) => (typeof d === 'string' ? redact(d) : d)),
+}));
+log.errorHandler.startCatching();
 
-function createWindow() {
+let mainWindow: BrowserWindow | null = null;
+/** What the renderer last reported: changes not yet on the server. */
+let pendingChanges = 0;
+let updateReady = false;
+let quitting = false;
+
+const sendCommand = (command: AppCommand) => mainWindow?.webContents.send(APP_COMMAND_EVENT, command);
+
+async function createWindow() {
+  const states = windowStateStore(app.getPath('userData'));
+  const bounds = restoreBounds(
+    await states.load(),
+    screen.getAllDisplays().map((d) => d.workArea),
+  );
   mainWindow = new BrowserWindow({
-    width: 1200,
-    height: 800,
+    ...bounds,
     minWidth: 760,
     minHeight: 520,
     title: 'Cohort',
     show: false,
     webPreferences: secureWebPreferences(path.join(__dirname, '..', 'preload', 'index.cjs')),
   });
-  mainWindow.once('ready-to-show', () => mainWindow?.show());
-  const contents = mainWindow.webContents;
+  const win = mainWindow;
+  win.once('ready-to-show', () => {
+    if (bounds.maximized) win.maximize();
+    win.show();
+  });
+  const remember = () => {
+    const state: WindowState = { ...win.getNormalBounds(), maximized: win.isMaximized() };
+    void states.save(state).catch((error: Error) => log.warn(`window state not saved: ${error.message}`));
+  };
+  win.on('resized', remember);
+  win.on('moved', remember);
+  win.on('maximize', remember);
+  win.on('unmaximize', remember);
+  // Quitting with changes that have not reached the server: the platform's own question.
+  win.on('close', (event) => {
+    if (quitting || pendingChanges === 0) return;
+    const choice = dialog.showMessageBoxSync(win, {
+      type: 'question',
+      buttons: ['Quit', 'Cancel'],
+      defaultId: 1,
+      cancelId: 1,
+      message: `${pendingChanges} change(s) have not reached the server yet.`,
+      detail: 'They are kept on this laptop and sent the next time Cohort is open and online.',
+    });
+    if (choice === 1) event.preventDefault();
+    else quitting = true;
+  });
+  const contents = win.webContents;
   contents.on('will-navigate', (event, url) => {
     if (!isAllowedNavigation(url, devServerUrl)) event.preventDefault();
   });
@@ -59,7 +123,25 @@ function createWindow() {
     if (isExternalLinkAllowed(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
-  void mainWindow.loadURL(devServerUrl ?? `${APP_ORIGIN}/index.html`);
+  void win.loadURL(devServerUrl ?? `${APP_ORIGIN}/index.html`);
+}
+
+function startUpdates() {
+  const { autoUpdater } = electronUpdater;
+  autoUpdater.logger = log;
+  // Downloaded in the background, installed on quit: never a restart during work.
+  autoUpdater.autoDownload = true;
+  autoUpdater.autoInstallOnAppQuit = true;
+  const feed = updateFeed(process.env);
+  if (feed) autoUpdater.setFeedURL(feed);
+  autoUpdater.on('update-downloaded', () => {
+    updateReady = true;
+    sendCommand('update-ready');
+  });
+  const check = () => autoUpdater.checkForUpdates();
+  // Only a packaged app (which carries app-update.yml) or an explicit feed can update.
+  if (app.isPackaged || feed) scheduleUpdateChecks(check);
+  return check;
 }
 
 app.on('second-instance', () => {
@@ -110,6 +192,33 @@ void app.whenReady().then(() => {
       await vault.clear();
       return null;
     },
+    'file:save': async (name, content) => {
+      const options = {
+        defaultPath: path.join(app.getPath('documents'), name),
+        filters: [{ name: 'CSV', extensions: ['csv'] }],
+      };
+      const result = mainWindow
+        ? await dialog.showSaveDialog(mainWindow, options)
+        : await dialog.showSaveDialog(options);
+      if (result.canceled || !result.filePath) return null;
+      await fs.writeFile(result.filePath, content, 'utf8');
+      log.info(`exported ${name}`);
+      return result.filePath;
+    },
+    'log:write': (level, message) => {
+      log.scope('renderer')[level](message);
+      return null;
+    },
+    'sync:pending': (count) => {
+      pendingChanges = count;
+      return null;
+    },
+    'update:restart': () => {
+      if (!mayRestartForUpdate({ updateReady, pendingChanges })) return false;
+      quitting = true;
+      electronUpdater.autoUpdater.quitAndInstall();
+      return true;
+    },
     'db:key': (name) => keys.keyFor(name),
     'db:forget': async (name) => {
       await keys.forget(name);
@@ -133,5 +242,20 @@ void app.whenReady().then(() => {
       return dispatchIpc(handlers, channel, args);
     });
   }
-  createWindow();
+  const checkForUpdates = startUpdates();
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      menuTemplate(
+        process.platform,
+        {
+          command: sendCommand,
+          showLogs: () => void shell.openPath(path.dirname(log.transports.file.getFile().path)),
+          checkForUpdates: () => void checkForUpdates().catch((error: Error) => log.warn(error.message)),
+        },
+        { appName: app.getName(), dev: Boolean(devServerUrl) },
+      ),
+    ),
+  );
+  log.info(`Cohort ${app.getVersion()} starting on ${process.platform}`);
+  void createWindow();
 });

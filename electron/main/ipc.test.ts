@@ -10,6 +10,10 @@ function handlers(): IpcHandlers {
     'app:info': vi.fn(() => ({ version: '1', platform: 'linux', keyring: 'os' as const })),
     'db:key': vi.fn(async () => 'a2V5'),
     'db:forget': vi.fn(async () => null),
+    'file:save': vi.fn(async () => '/home/me/groups.csv'),
+    'log:write': vi.fn(async () => null),
+    'sync:pending': vi.fn(async () => null),
+    'update:restart': vi.fn(async () => false),
   };
 }
 
@@ -31,6 +35,14 @@ describe('IPC dispatch', () => {
     // A database key only for a database name: no paths, no other files.
     await expect(dispatchIpc(h, 'db:key', ['../session'])).rejects.toThrow('Invalid arguments for db:key');
     expect(await dispatchIpc(h, 'db:key', ['cohort-abc-admin'])).toBe('a2V5');
+    // The save dialog gets a CSV name, never a path.
+    await expect(dispatchIpc(h, 'file:save', ['../../.bashrc', 'x'])).rejects.toThrow();
+    await expect(dispatchIpc(h, 'file:save', ['/etc/cron.d/x.csv', 'x'])).rejects.toThrow();
+    expect(await dispatchIpc(h, 'file:save', ['cohort-groups-2026-11-23.csv', 'a,b'])).toBe(
+      '/home/me/groups.csv',
+    );
+    await expect(dispatchIpc(h, 'log:write', ['debug', 'x'])).rejects.toThrow();
+    await expect(dispatchIpc(h, 'sync:pending', [-1])).rejects.toThrow();
   });
 
   it('knows exactly the contract’s channels', () => {

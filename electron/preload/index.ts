@@ -24,6 +24,10 @@ const bridge = {
   appInfo: () => invoke('app:info'),
   databaseKey: (name: string) => invoke('db:key', name),
   forgetDatabaseKey: (name: string) => invoke('db:forget', name),
+  saveFile: (name: string, content: string) => invoke('file:save', name, content),
+  log: (level: 'info' | 'warn' | 'error', message: string) => invoke('log:write', level, message),
+  reportPending: (count: number) => invoke('sync:pending', count),
+  restartToUpdate: () => invoke('update:restart'),
   onCommand(listener: (command: AppCommand) => void) {
     // The renderer gets the command only, never the IPC event.
     const handler = (_event: unknown, command: unknown) => {

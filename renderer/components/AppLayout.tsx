@@ -6,6 +6,7 @@ import { NavLink as RouterLink } from 'react-router';
 import { useUnseenConflicts } from '../data/conflicts';
 import { SyncIndicator } from '../features/sync/SyncIndicator';
 import { useSessionStore } from '../stores';
+import { DesktopShell } from './DesktopShell';
 import { LanguageSwitch } from './LanguageSwitch';
 import { SignOutDialog } from './SignOutDialog';
 
@@ -71,7 +72,10 @@ export function AppLayout({ children }: { children: ReactNode }) {
           <LanguageSwitch />
         </AppShell.Section>
       </AppShell.Navbar>
-      <AppShell.Main>{children}</AppShell.Main>
+      <AppShell.Main>
+        <DesktopShell />
+        {children}
+      </AppShell.Main>
       {signingOut && <SignOutDialog session={session} onCancel={() => setSigningOut(false)} />}
     </AppShell>
   );

@@ -12,7 +12,7 @@ import { SearchInput } from '../../components/SearchInput';
 import { useStableCallback } from '../../components/useStableCallback';
 import { useExportData, useGroupMutations, useGroups } from '../../data/groups';
 import { useGroupsView, useSessionStore } from '../../stores';
-import { downloadText, groupsCsv } from './exportCsv';
+import { groupsCsv, saveCsv } from './exportCsv';
 import { GroupsTable } from './GroupsTable';
 import { NewGroupDialog } from './NewGroupDialog';
 
@@ -51,7 +51,7 @@ export function GroupsScreen() {
 
   const exportSelected = async () => {
     const data = await exportData([...selected]);
-    downloadText(`cohort-groups-${today()}.csv`, groupsCsv(data.groups, data.memberships, data.clients, t));
+    await saveCsv(`cohort-groups-${today()}.csv`, groupsCsv(data.groups, data.memberships, data.clients, t));
   };
 
   return (

@@ -36,6 +36,17 @@ export function groupsCsv(
   return toCsv(header, rows);
 }
 
+/**
+ * Saves a CSV: through the native save dialog in the desktop app, as a download in a
+ * browser. Resolves with where it went (null when the user cancelled the dialog).
+ */
+export async function saveCsv(fileName: string, text: string): Promise<string | null> {
+  // A byte-order mark, so spreadsheet programs read the accents right.
+  if (window.cohort) return window.cohort.saveFile(fileName, `\ufeff${text}`);
+  downloadText(fileName, text);
+  return fileName;
+}
+
 export function downloadText(fileName: string, text: string, type = 'text/csv;charset=utf-8') {
   // A byte-order mark, so spreadsheet programs read the accents right.
   const url = URL.createObjectURL(new Blob(['\ufeff', text], { type }));
