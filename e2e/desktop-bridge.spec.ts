@@ -11,6 +11,7 @@ import { screenshot } from './support';
 const FAKE_BRIDGE = `
   window.__bridge = { saved: [], pending: [], logs: [], listener: null };
   const b = window.__bridge;
+  b.key = btoa(String.fromCharCode(...new Uint8Array(32).fill(7)));
   window.cohort = {
     session: {
       load: async () => localStorage.getItem('fake.session'),
@@ -18,7 +19,11 @@ const FAKE_BRIDGE = `
       clear: async () => { localStorage.removeItem('fake.session'); return null; },
     },
     appInfo: async () => ({ version: '9.9.9', platform: 'linux', keyring: 'basic_text' }),
-    databaseKey: async () => btoa(String.fromCharCode(...new Uint8Array(32).fill(7))),
+    databaseKey: async () =>
+      localStorage.getItem('fake.passphrase') ? { passphraseRequired: true } : { key: b.key },
+    unlockDatabase: async (name, passphrase) =>
+      passphrase === localStorage.getItem('fake.passphrase') ? { key: b.key } : { wrongPassphrase: true },
+    setPassphrase: async (name, passphrase) => { localStorage.setItem('fake.passphrase', passphrase); return null; },
     forgetDatabaseKey: async () => null,
     saveFile: async (name, content) => { b.saved.push({ name, content }); return '/home/me/' + name; },
     log: async (level, message) => { b.logs.push(level + ': ' + message); return null; },
@@ -62,4 +67,34 @@ test('menu commands, the native save path and the keyring warning work through t
   await expect.poll(() => page.evaluate<number[]>('window.__bridge.pending')).toContain(0);
   await send('update-ready');
   await expect(page.getByText('An update is ready')).toBeVisible();
+});
+
+test('without a keyring, a passphrase protects the data key and is asked at the next start', async ({
+  page,
+}) => {
+  await page.addInitScript(FAKE_BRIDGE);
+  await SignInPage.signedIn(page);
+  await page.getByRole('button', { name: 'Use a passphrase' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Protect this laptop with a passphrase' });
+  await dialog.getByLabel('Passphrase', { exact: true }).fill('too short');
+  await dialog.getByRole('button', { name: 'Use this passphrase' }).click();
+  await expect(dialog).toContainText('At least 10 characters.');
+  await dialog.getByLabel('Passphrase', { exact: true }).fill('correct horse battery');
+  await dialog.getByLabel('The same passphrase again').fill('correct horse batterY');
+  await dialog.getByRole('button', { name: 'Use this passphrase' }).click();
+  await expect(dialog).toContainText('The two passphrases differ.');
+  await dialog.getByLabel('The same passphrase again').fill('correct horse battery');
+  await dialog.getByRole('button', { name: 'Use this passphrase' }).click();
+  await expect(dialog).toContainText('From now on Cohort asks for the passphrase');
+  await dialog.getByRole('button', { name: 'Close' }).click();
+
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Unlock Cohort' })).toBeVisible();
+  await page.getByLabel(/^Passphrase/).fill('wrong horse battery');
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await expect(page.getByText('That passphrase does not open this laptop’s data.')).toBeVisible();
+  await screenshot(page, 'desktop-unlock');
+  await page.getByLabel(/^Passphrase/).fill('correct horse battery');
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await expect(page.getByRole('link', { name: 'Mindfulness Tuesday' })).toBeVisible();
 });

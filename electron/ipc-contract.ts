@@ -17,6 +17,10 @@ export const IPC_CHANNELS = {
   'app:info': z.tuple([]),
   /** The key of one local database (named as databaseName() makes them). */
   'db:key': z.tuple([z.string().regex(/^cohort-[a-z0-9-]{1,80}$/)]),
+  /** The key behind a passphrase (see db:set-passphrase). */
+  'db:unlock': z.tuple([z.string().regex(/^cohort-[a-z0-9-]{1,80}$/), z.string().min(1).max(1000)]),
+  /** Puts the key behind a passphrase instead of the OS keyring (for laptops without one). */
+  'db:set-passphrase': z.tuple([z.string().regex(/^cohort-[a-z0-9-]{1,80}$/), z.string().min(10).max(1000)]),
   /** Deletes that key (signing out deletes the database it opened). */
   'db:forget': z.tuple([z.string().regex(/^cohort-[a-z0-9-]{1,80}$/)]),
   /** Saves text through the native save dialog: a suggested file name and the content. */
@@ -43,8 +47,10 @@ export type IpcResults = {
   'session:save': null;
   'session:clear': null;
   'app:info': { version: string; platform: string; keyring: 'os' | 'basic_text' | 'unavailable' };
-  /** The raw AES key, base64. */
-  'db:key': string;
+  /** The raw AES key, base64 — or the news that a passphrase must open it. */
+  'db:key': { key: string } | { passphraseRequired: true };
+  'db:unlock': { key: string } | { wrongPassphrase: true };
+  'db:set-passphrase': null;
   'db:forget': null;
   /** The saved file's path, or null when the user cancelled. */
   'file:save': string | null;
@@ -63,7 +69,9 @@ export type CohortBridge = {
     clear(): Promise<null>;
   };
   appInfo(): Promise<IpcResults['app:info']>;
-  databaseKey(name: string): Promise<string>;
+  databaseKey(name: string): Promise<IpcResults['db:key']>;
+  unlockDatabase(name: string, passphrase: string): Promise<IpcResults['db:unlock']>;
+  setPassphrase(name: string, passphrase: string): Promise<null>;
   forgetDatabaseKey(name: string): Promise<null>;
   /** Listens to menu commands; returns the function that stops listening. */
   onCommand(listener: (command: AppCommand) => void): () => void;

@@ -2,6 +2,7 @@ import { Center, Loader } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { Navigate, Route, Routes } from 'react-router';
 import { AppLayout } from './components/AppLayout';
+import { UnlockScreen } from './components/UnlockScreen';
 import { DataProvider } from './data/DataProvider';
 import { loadSession } from './data/sessionPersistence';
 import { ClientDetailScreen } from './features/clients/ClientDetailScreen';
@@ -32,7 +33,11 @@ export function App() {
   if (restoring) return loading;
   if (!session || expired) return <SignInScreen />;
   return (
-    <DataProvider session={session} fallback={loading}>
+    <DataProvider
+      session={session}
+      fallback={loading}
+      renderUnlock={(attempt) => <UnlockScreen attempt={attempt} />}
+    >
       <AppLayout>
         <Routes>
           <Route path="/groups" element={<GroupsScreen />} />

@@ -32,6 +32,7 @@ import {
 } from './security';
 import { createKeyVault } from './keyVault';
 import { menuTemplate } from './menu';
+import { WrongPassphrase } from './passphrase';
 import { redact } from './redact';
 import { mayRestartForUpdate, scheduleUpdateChecks, updateFeed } from './updater';
 import { restoreBounds, windowStateStore, type WindowState } from './windowState';
@@ -219,7 +220,22 @@ void app.whenReady().then(() => {
       electronUpdater.autoUpdater.quitAndInstall();
       return true;
     },
-    'db:key': (name) => keys.keyFor(name),
+    'db:key': async (name) =>
+      (await keys.needsPassphrase(name))
+        ? { passphraseRequired: true as const }
+        : { key: await keys.keyFor(name) },
+    'db:unlock': async (name, passphrase) => {
+      try {
+        return { key: await keys.unlock(name, passphrase) };
+      } catch (error) {
+        if (error instanceof WrongPassphrase) return { wrongPassphrase: true as const };
+        throw error;
+      }
+    },
+    'db:set-passphrase': async (name, passphrase) => {
+      await keys.setPassphrase(name, passphrase);
+      return null;
+    },
     'db:forget': async (name) => {
       await keys.forget(name);
       return null;

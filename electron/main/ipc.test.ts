@@ -8,7 +8,9 @@ function handlers(): IpcHandlers {
     'session:save': vi.fn(async () => null),
     'session:clear': vi.fn(async () => null),
     'app:info': vi.fn(() => ({ version: '1', platform: 'linux', keyring: 'os' as const })),
-    'db:key': vi.fn(async () => 'a2V5'),
+    'db:key': vi.fn(async () => ({ key: 'a2V5' })),
+    'db:unlock': vi.fn(async () => ({ wrongPassphrase: true as const })),
+    'db:set-passphrase': vi.fn(async () => null),
     'db:forget': vi.fn(async () => null),
     'file:save': vi.fn(async () => '/home/me/groups.csv'),
     'log:write': vi.fn(async () => null),
@@ -34,7 +36,8 @@ describe('IPC dispatch', () => {
     expect(h['session:save']).not.toHaveBeenCalled();
     // A database key only for a database name: no paths, no other files.
     await expect(dispatchIpc(h, 'db:key', ['../session'])).rejects.toThrow('Invalid arguments for db:key');
-    expect(await dispatchIpc(h, 'db:key', ['cohort-abc-admin'])).toBe('a2V5');
+    expect(await dispatchIpc(h, 'db:key', ['cohort-abc-admin'])).toEqual({ key: 'a2V5' });
+    await expect(dispatchIpc(h, 'db:set-passphrase', ['cohort-abc-admin', 'short'])).rejects.toThrow();
     // The save dialog gets a CSV name, never a path.
     await expect(dispatchIpc(h, 'file:save', ['../../.bashrc', 'x'])).rejects.toThrow();
     await expect(dispatchIpc(h, 'file:save', ['/etc/cron.d/x.csv', 'x'])).rejects.toThrow();

@@ -50,3 +50,22 @@ describe('key vault', () => {
     await expect(createKeyVault(dir, broken).keyFor('cohort-abc-admin')).rejects.toThrow('keyring locked');
   });
 });
+
+describe('key vault with a passphrase (no OS keyring)', () => {
+  it('moves the key behind the passphrase, opens only with it, and forgets both on sign-out', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cohort-keys-'));
+    // Few PBKDF2 iterations in the test; the app uses 600,000.
+    const vault = createKeyVault(dir, fakeSafeStorage, { iterations: 1000 });
+    const key = await vault.keyFor('cohort-abc-admin');
+    await expect(vault.setPassphrase('cohort-abc-admin', 'short')).rejects.toThrow('at least 10');
+    await vault.setPassphrase('cohort-abc-admin', 'correct horse battery');
+    expect(fs.existsSync(path.join(dir, 'keys', 'cohort-abc-admin.bin'))).toBe(false);
+    expect(fs.readFileSync(path.join(dir, 'keys', 'cohort-abc-admin.pass.json'), 'utf8')).not.toContain(key);
+    expect(await vault.needsPassphrase('cohort-abc-admin')).toBe(true);
+    await expect(vault.keyFor('cohort-abc-admin')).rejects.toThrow('PASSPHRASE_REQUIRED');
+    await expect(vault.unlock('cohort-abc-admin', 'wrong horse battery')).rejects.toThrow('does not open');
+    expect(await vault.unlock('cohort-abc-admin', 'correct horse battery')).toBe(key);
+    await vault.forget('cohort-abc-admin');
+    expect(await vault.needsPassphrase('cohort-abc-admin')).toBe(false);
+  });
+});

@@ -6,14 +6,55 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { unwrapKey, wrapKey, type WrappedKey } from './passphrase';
 import type { Encryptor } from './sessionVault';
 
-export function createKeyVault(dir: string, encryptor: Encryptor) {
+/** The database key is behind a passphrase: ask the user, then `unlock`. */
+export class PassphraseRequired extends Error {
+  constructor() {
+    super('PASSPHRASE_REQUIRED');
+  }
+}
+
+const check = (name: string) => {
+  if (!/^cohort-[a-z0-9-]{1,80}$/.test(name)) throw new Error('Not a database name');
+};
+
+export function createKeyVault(dir: string, encryptor: Encryptor, options: { iterations?: number } = {}) {
   const folder = path.join(dir, 'keys');
+  const passFile = (name: string) => path.join(folder, `${name}.pass.json`);
+  const readWrapped = async (name: string): Promise<WrappedKey | null> => {
+    try {
+      return JSON.parse(await fs.readFile(passFile(name), 'utf8')) as WrappedKey;
+    } catch {
+      return null;
+    }
+  };
   return {
+    /** Whether the key of `name` is behind a passphrase. */
+    async needsPassphrase(name: string): Promise<boolean> {
+      check(name);
+      return (await readWrapped(name)) !== null;
+    },
+    /** The key behind a passphrase; throws WrongPassphrase for a wrong one. */
+    async unlock(name: string, passphrase: string): Promise<string> {
+      check(name);
+      const wrapped = await readWrapped(name);
+      if (!wrapped) throw new Error('This database has no passphrase.');
+      return unwrapKey(wrapped, passphrase);
+    },
+    /** Puts the key behind `passphrase` instead of safeStorage (which only obfuscates without a keyring). */
+    async setPassphrase(name: string, passphrase: string): Promise<void> {
+      const key = await this.keyFor(name);
+      await fs.writeFile(passFile(name), JSON.stringify(await wrapKey(key, passphrase, options.iterations)), {
+        mode: 0o600,
+      });
+      await fs.rm(path.join(folder, `${name}.bin`), { force: true });
+    },
     /** The database's key (base64), made and stored the first time. */
     async keyFor(name: string): Promise<string> {
-      if (!/^cohort-[a-z0-9-]{1,80}$/.test(name)) throw new Error('Not a database name');
+      check(name);
+      if (await readWrapped(name)) throw new PassphraseRequired();
       if (!(await encryptor.isAsyncEncryptionAvailable())) {
         throw new Error('The OS cannot protect the local database key on this computer.');
       }
@@ -34,8 +75,9 @@ export function createKeyVault(dir: string, encryptor: Encryptor) {
       return key;
     },
     async forget(name: string): Promise<void> {
-      if (!/^cohort-[a-z0-9-]{1,80}$/.test(name)) throw new Error('Not a database name');
+      check(name);
       await fs.rm(path.join(folder, `${name}.bin`), { force: true });
+      await fs.rm(passFile(name), { force: true });
     },
   };
 }

@@ -23,6 +23,8 @@ const bridge = {
   },
   appInfo: () => invoke('app:info'),
   databaseKey: (name: string) => invoke('db:key', name),
+  unlockDatabase: (name: string, passphrase: string) => invoke('db:unlock', name, passphrase),
+  setPassphrase: (name: string, passphrase: string) => invoke('db:set-passphrase', name, passphrase),
   forgetDatabaseKey: (name: string) => invoke('db:forget', name),
   saveFile: (name: string, content: string) => invoke('file:save', name, content),
   log: (level: 'info' | 'warn' | 'error', message: string) => invoke('log:write', level, message),

@@ -12,6 +12,7 @@ import { useData } from '../data/DataProvider';
 import { useDesktopBridge } from '../data/desktop';
 import { useGroupsView, useSyncStore } from '../stores';
 import { LanguageSwitch } from './LanguageSwitch';
+import { PassphraseDialog } from './PassphraseDialog';
 
 type AppInfo = IpcResults['app:info'];
 
@@ -19,7 +20,8 @@ export function DesktopShell() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const location = useLocation();
-  const { sync } = useData();
+  const { db, sync } = useData();
+  const [passphrase, setPassphrase] = useState(false);
   const pending = useSyncStore((s) => s.status?.pending ?? 0);
   const [preferences, setPreferences] = useState(false);
   const [updateReady, setUpdateReady] = useState(false);
@@ -60,7 +62,12 @@ export function DesktopShell() {
     <>
       {info?.keyring === 'basic_text' && (
         <Alert color="orange" variant="light" mb="md" title={t('desktop.keyring.title')}>
-          {t('desktop.keyring.body')}
+          <Stack gap="xs" align="flex-start">
+            <Text size="sm">{t('desktop.keyring.body')}</Text>
+            <Button size="xs" variant="light" color="orange" onClick={() => setPassphrase(true)}>
+              {t('desktop.passphrase.button')}
+            </Button>
+          </Stack>
         </Alert>
       )}
       {updateReady && (
@@ -73,6 +80,7 @@ export function DesktopShell() {
           </Row>
         </Alert>
       )}
+      {passphrase && <PassphraseDialog databaseName={db.name} onClose={() => setPassphrase(false)} />}
       <Modal
         opened={preferences}
         onClose={() => setPreferences(false)}

@@ -8,7 +8,7 @@ import type { ConflictLog } from '../../sync/client/conflicts';
 import { startSync, type SyncController } from '../../sync/client/replicate';
 import { useSessionStore, useSyncStore, type Session } from '../stores';
 import { createCohortDatabase, databaseName, syncConflicts, type CohortDatabase } from './database';
-import { databaseKey } from './keys';
+import { databaseKey, type PassphraseAttempt } from './keys';
 import { browserStorage } from './storage';
 
 type DataContextValue = { db: CohortDatabase; sync: SyncController; conflicts: ConflictLog };
@@ -48,14 +48,18 @@ function onlineSubject(): { online$: BehaviorSubject<boolean>; dispose(): void }
 export function DataProvider({
   session,
   fallback,
+  renderUnlock,
   children,
 }: {
   session: Session;
   fallback: ReactNode;
+  /** What to show while the local data waits for its passphrase. */
+  renderUnlock: (attempt: PassphraseAttempt) => ReactNode;
   children: ReactNode;
 }) {
   const [value, setValue] = useState<DataContextValue | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [unlock, setUnlock] = useState<PassphraseAttempt | null>(null);
   const expire = useSessionStore((s) => s.expire);
   const setStatus = useSyncStore((s) => s.setStatus);
 
@@ -69,7 +73,7 @@ export function DataProvider({
         name,
         storage: browserStorage(),
         multiInstance: !desktop,
-        encryptionKey: await databaseKey(name),
+        encryptionKey: await databaseKey(name, (attempt) => setUnlock(() => attempt)),
       });
       const online = onlineSubject();
       const conflicts = syncConflicts(db);
@@ -103,6 +107,17 @@ export function DataProvider({
   }, [session, expire, setStatus]);
 
   if (error) return <div role="alert">{error}</div>;
+  if (!value && unlock) {
+    return (
+      <>
+        {renderUnlock(async (passphrase) => {
+          const ok = await unlock(passphrase);
+          if (ok) setUnlock(null);
+          return ok;
+        })}
+      </>
+    );
+  }
   if (!value) return <>{fallback}</>;
   return <DataContext.Provider value={value}>{children}</DataContext.Provider>;
 }

@@ -11,8 +11,30 @@ function fromBase64(text: string): Uint8Array<ArrayBuffer> {
   return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 }
 
-export async function databaseKey(name: string): Promise<FieldKey> {
-  if (window.cohort) return importKey(fromBase64(await window.cohort.databaseKey(name)));
+/** Tries a passphrase; resolves false when it is not the right one. */
+export type PassphraseAttempt = (passphrase: string) => Promise<boolean>;
+
+/**
+ * The key of database `name`. When it is behind a passphrase (a laptop without an OS
+ * keyring), `askPassphrase` gets the function to try one, and the key comes once one fits.
+ */
+export async function databaseKey(
+  name: string,
+  askPassphrase: (attempt: PassphraseAttempt) => void,
+): Promise<FieldKey> {
+  const bridge = window.cohort;
+  if (bridge) {
+    const answer = await bridge.databaseKey(name);
+    if ('key' in answer) return importKey(fromBase64(answer.key));
+    return new Promise<FieldKey>((resolve) => {
+      askPassphrase(async (passphrase) => {
+        const unlocked = await bridge.unlockDatabase(name, passphrase);
+        if ('wrongPassphrase' in unlocked) return false;
+        resolve(await importKey(fromBase64(unlocked.key)));
+        return true;
+      });
+    });
+  }
   const slot = `cohort.dbkey.${name}`;
   let stored = localStorage.getItem(slot);
   if (!stored) {
