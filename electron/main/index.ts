@@ -31,6 +31,7 @@ import {
   SYNC_CONNECT_SRC,
 } from './security';
 import { createKeyVault } from './keyVault';
+import { closeQuestion, focusExistingWindow } from './lifecycle';
 import { menuTemplate } from './menu';
 import { WrongPassphrase } from './passphrase';
 import { redact } from './redact';
@@ -101,16 +102,10 @@ async function createWindow() {
   win.on('unmaximize', remember);
   // Quitting with changes that have not reached the server: the platform's own question.
   win.on('close', (event) => {
-    if (quitting || pendingChanges === 0) return;
-    const choice = dialog.showMessageBoxSync(win, {
-      type: 'question',
-      buttons: ['Quit', 'Cancel'],
-      defaultId: 1,
-      cancelId: 1,
-      message: `${pendingChanges} change(s) have not reached the server yet.`,
-      detail: 'They are kept on this laptop and sent the next time Cohort is open and online.',
-    });
-    if (choice === 1) event.preventDefault();
+    const question = closeQuestion({ pendingChanges, quitting });
+    if (!question) return;
+    const choice = dialog.showMessageBoxSync(win, question);
+    if (choice === question.cancelId) event.preventDefault();
     else quitting = true;
   });
   const contents = win.webContents;
@@ -145,11 +140,7 @@ function startUpdates() {
   return check;
 }
 
-app.on('second-instance', () => {
-  if (!mainWindow) return;
-  if (mainWindow.isMinimized()) mainWindow.restore();
-  mainWindow.focus();
-});
+app.on('second-instance', () => focusExistingWindow(mainWindow));
 
 app.on('web-contents-created', (_event, contents) => {
   contents.on('will-attach-webview', (event) => event.preventDefault());

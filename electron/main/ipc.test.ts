@@ -51,10 +51,17 @@ describe('IPC dispatch', () => {
   it('knows exactly the contract’s channels', () => {
     expect(IPC_CHANNEL_NAMES.sort()).toEqual([
       'app:info',
+      'db:forget',
       'db:key',
+      'db:set-passphrase',
+      'db:unlock',
+      'file:save',
+      'log:write',
       'session:clear',
       'session:load',
       'session:save',
+      'sync:pending',
+      'update:restart',
     ]);
     expect(isIpcChannel('session:load')).toBe(true);
     expect(isIpcChannel('shell:exec')).toBe(false);
