@@ -6,7 +6,10 @@
  * full run, to bench/results.md.
  *
  *   --quick        a small run (CI runs it so the harness cannot rot; numbers not checked)
- *   --ui-only      only the UI figures        --server-only   only the server figures
+ *   --ui-only      only the UI figures        --server-only   only the server and live figures
+ *
+ * Live figures (bench/live.ts): propagation latency between two online devices, 50
+ * devices pushing and pulling at once, and server memory per 1,000 open streams.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,6 +18,7 @@ import type { Group } from '../domain/group';
 import { createCohortDatabase } from '../renderer/data/database';
 import { startSync } from '../sync/client/replicate';
 import { startTestServer, type StorageKind } from '../sync/server/testing';
+import { concurrentDevices, propagationLatency, streamMemory } from './live';
 import { runUiBench, type Figure } from './ui';
 
 const quick = process.argv.includes('--quick');
@@ -121,7 +125,12 @@ async function benchStorage(kind: StorageKind) {
 const storages: StorageKind[] = process.env.COHORT_TEST_DATABASE_URL
   ? ['embedded', 'postgres']
   : ['embedded'];
-if (!process.argv.includes('--ui-only')) for (const kind of storages) await benchStorage(kind);
+if (!process.argv.includes('--ui-only')) {
+  for (const kind of storages) await benchStorage(kind);
+  figures.push(await propagationLatency(quick ? 20 : 200));
+  for (const kind of storages) figures.push(...(await concurrentDevices(kind, quick ? 3 : 10)));
+  figures.push(await streamMemory(quick ? 200 : 1000));
+}
 if (!process.argv.includes('--server-only')) figures.push(...(await runUiBench(quick)));
 
 const lines = [

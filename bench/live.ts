@@ -1,0 +1,216 @@
+/**
+ * Live figures (the benchmark issue, part 1): propagation latency between two online
+ * devices, server throughput with 50 concurrent devices, and the server's memory per
+ * 1,000 open change streams.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import { createGroup } from '../domain/group';
+import { openDatabase } from '../sync/server/storage/open';
+import { seed } from '../sync/server/seedData';
+import { freshStorage, loginAt, startTestServer, type StorageKind } from '../sync/server/testing';
+import { openTestDevice } from '../sync/testing/devices';
+import type { Figure } from './ui';
+
+const progress = (message: string) => console.error(`bench live: ${message}`);
+
+/** An edit on device A until device B's query shows it; both online, streaming. */
+export async function propagationLatency(samples: number): Promise<Figure> {
+  const server = await startTestServer('embedded');
+  const a = await openTestDevice(server, 'latency-a', { storage: 'memory' });
+  const b = await openTestDevice(server, 'latency-b', { storage: 'memory' });
+  try {
+    await Promise.all([a.sync.awaitInSync(), b.sync.awaitInSync()]);
+    await a.db.groups.insert(
+      createGroup({ name: 'Latency 0', description: '', metadata: {} }, 'latency', Date.now()),
+    );
+    await waitFor(b, 'Latency 0');
+    const values: number[] = [];
+    for (let i = 1; i <= samples; i++) {
+      const name = `Latency ${i}`;
+      const seen = waitFor(b, name);
+      const t0 = performance.now();
+      const doc = await a.db.groups.findOne('latency').exec();
+      await doc?.incrementalPatch({ name, updatedAt: Date.now() });
+      await seen;
+      values.push(performance.now() - t0);
+    }
+    return {
+      name: `live: propagation, an edit on device A visible in device B's query (${samples} edits)`,
+      unit: 'ms',
+      values,
+    };
+  } finally {
+    await a.close();
+    await b.close();
+    await server.close();
+  }
+}
+
+function waitFor(device: Awaited<ReturnType<typeof openTestDevice>>, name: string): Promise<void> {
+  return new Promise((resolve) => {
+    const sub = device.db.groups.findOne('latency').$.subscribe((doc) => {
+      if (doc?.name === name) {
+        queueMicrotask(() => sub.unsubscribe());
+        resolve();
+      }
+    });
+  });
+}
+
+/** 50 devices at once, each pushing batches of 10 and pulling, for `seconds`: requests per second. */
+export async function concurrentDevices(kind: StorageKind, seconds: number, devices = 50): Promise<Figure[]> {
+  const server = await startTestServer(kind);
+  try {
+    const { token } = await server.login('admin@demo.test');
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    let pushes = 0;
+    let pulls = 0;
+    let failures = 0;
+    const end = Date.now() + seconds * 1000;
+    await Promise.all(
+      Array.from({ length: devices }, async (_, d) => {
+        let n = 0;
+        let checkpoint: unknown = null;
+        while (Date.now() < end) {
+          const rows = Array.from({ length: 10 }, () => {
+            n += 1;
+            const doc = createGroup(
+              { name: `Device ${d} #${n}`, description: '', metadata: {} },
+              `load-${d}-${n}`,
+              Date.now(),
+            );
+            return { assumedMasterState: null, newDocumentState: { ...doc, _deleted: false } };
+          });
+          const push = await fetch(`${server.url}/api/v1/sync/groups/push`, {
+            method: 'POST',
+            headers,
+            body: JSON.stringify(rows),
+          });
+          if (push.ok) pushes += 1;
+          else failures += 1;
+          await push.arrayBuffer();
+          const q = new URLSearchParams({
+            limit: '100',
+            ...(checkpoint ? { checkpoint: JSON.stringify(checkpoint) } : {}),
+          });
+          const pull = await fetch(`${server.url}/api/v1/sync/groups/pull?${q}`, { headers });
+          if (pull.ok) {
+            pulls += 1;
+            checkpoint = ((await pull.json()) as { checkpoint: unknown }).checkpoint;
+          } else failures += 1;
+        }
+      }),
+    );
+    if (failures > 0) throw new Error(`${failures} requests failed under load`);
+    return [
+      {
+        name: `${kind}: ${devices} devices at once, pushes of 10 documents`,
+        unit: 'pushes/s',
+        values: [pushes / seconds],
+      },
+      {
+        name: `${kind}: ${devices} devices at once, pulls of up to 100`,
+        unit: 'pulls/s',
+        values: [pulls / seconds],
+      },
+    ];
+  } finally {
+    await server.close();
+  }
+}
+
+/** The resident memory a server process gains per 1,000 open change streams (the server in its own process). */
+export async function streamMemory(streams: number): Promise<Figure> {
+  const storage = await freshStorage('embedded');
+  const db = await openDatabase({ databaseUrl: undefined, dataDir: storage.config.dataDir });
+  await seed(db);
+  await db.close();
+  const port = await freePort();
+  const child = spawn('node_modules/.bin/tsx', ['sync/server/main.ts'], {
+    env: {
+      ...process.env,
+      COHORT_DATA_DIR: storage.config.dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const controllers: AbortController[] = [];
+  try {
+    for (let i = 0; ; i++) {
+      if (
+        await fetch(`${url}/api/v1/health`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        break;
+      if (i > 150) throw new Error('server did not start');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const { token } = await loginAt(url, 'admin@demo.test');
+    const pid = await serverPid(child.pid ?? 0);
+    await new Promise((r) => setTimeout(r, 1000));
+    const before = rssKb(pid);
+    progress(`opening ${streams} streams`);
+    for (let i = 0; i < streams; i++) {
+      const controller = new AbortController();
+      controllers.push(controller);
+      const res = await fetch(`${url}/api/v1/sync/stream`, {
+        headers: { authorization: `Bearer ${token}` },
+        signal: controller.signal,
+      });
+      void res.body
+        ?.getReader()
+        .read()
+        .catch(() => undefined);
+    }
+    await new Promise((r) => setTimeout(r, 2000));
+    const after = rssKb(pid);
+    return {
+      name: `server: resident memory per 1,000 open change streams (${streams} opened)`,
+      unit: 'MB',
+      values: [((after - before) / 1024) * (1000 / streams)],
+    };
+  } finally {
+    for (const c of controllers) c.abort();
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    await storage.drop();
+  }
+}
+
+/** tsx runs the server in a child of its own: the process that listens is the deepest descendant. */
+async function serverPid(pid: number): Promise<number> {
+  let current = pid;
+  for (let depth = 0; depth < 4; depth++) {
+    const children = fs.existsSync(`/proc/${current}/task/${current}/children`)
+      ? fs
+          .readFileSync(`/proc/${current}/task/${current}/children`, 'utf8')
+          .trim()
+          .split(/\s+/)
+          .filter(Boolean)
+      : [];
+    if (children.length === 0) break;
+    current = Number(children[0]);
+  }
+  return current;
+}
+
+function rssKb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (!address || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
