@@ -152,6 +152,52 @@ export async function runUiBench(quick: boolean): Promise<Figure[]> {
     figures.push({ name: 'UI: initial sync rate in the app', unit: 'docs/s', values: [docs / syncSeconds] });
 
     progress(`synced in ${syncSeconds.toFixed(1)} s`);
+
+    // The raw floor, same browser, same documents: fetch the pull pages as JSON and
+    // bulkPut them into a bare Dexie table, nothing else.
+    progress('measuring the raw floor (fetch + Dexie bulkPut)');
+    const { token } = await server.login('admin@demo.test');
+    const floorPage = await context.newPage();
+    // A page without the app's CSP, on the server's own origin (IndexedDB needs a real origin).
+    await floorPage.goto(`${server.url}/api/v1/health`);
+    await floorPage.addScriptTag({ path: 'node_modules/dexie/dist/dexie.js' });
+    const rawFloor = await floorPage.evaluate<{ seconds: number; docs: number }>(`(async () => {
+      const db = new Dexie('floor-' + Date.now());
+      db.version(1).stores({ groups: 'id', clients: 'id', memberships: 'id' });
+      await db.open();
+      const t0 = performance.now();
+      let docs = 0;
+      for (const collection of ['groups', 'clients', 'memberships']) {
+        let checkpoint = null;
+        for (;;) {
+          const q = new URLSearchParams({ limit: '1000' });
+          if (checkpoint) q.set('checkpoint', JSON.stringify(checkpoint));
+          const res = await fetch('${server.url}/api/v1/sync/' + collection + '/pull?' + q, {
+            headers: { authorization: 'Bearer ${token}' },
+          });
+          const page = await res.json();
+          await db.table(collection).bulkPut(page.documents);
+          docs += page.documents.length;
+          checkpoint = page.checkpoint;
+          if (page.documents.length < 1000) break;
+        }
+      }
+      const seconds = (performance.now() - t0) / 1000;
+      db.close();
+      await Dexie.delete(db.name);
+      return { seconds, docs };
+    })()`);
+    await floorPage.close();
+    figures.push({
+      name: `UI: raw floor, fetch + Dexie bulkPut of the same ${rawFloor.docs.toLocaleString('en')} documents`,
+      unit: 's',
+      values: [rawFloor.seconds],
+    });
+    figures.push({
+      name: 'UI: initial sync, Cohort ÷ raw floor',
+      unit: '×',
+      values: [syncSeconds / rawFloor.seconds],
+    });
     // First paint of the overview after a restart, with the database filled.
     const paints: number[] = [];
     for (let i = 0; i < 3; i++) {
