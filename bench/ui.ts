@@ -9,6 +9,7 @@ import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../playwright.config';
 import { startTestServer } from '../sync/server/testing';
 import { DEVICE_SET, loadDataset, type DatasetSize } from './dataset';
+import { pouchReplication, startPouchPeer } from './pouch';
 
 export type Figure = { name: string; unit: string; values: number[] };
 
@@ -198,6 +199,43 @@ export async function runUiBench(quick: boolean): Promise<Figure[]> {
       unit: '×',
       values: [syncSeconds / rawFloor.seconds],
     });
+
+    // The classic peer: PouchDB replicating the same documents from express-pouchdb.
+    progress('measuring the PouchDB peer');
+    const pouchDocs: object[] = [];
+    for (const collection of ['groups', 'clients', 'memberships']) {
+      let checkpoint: unknown = null;
+      for (;;) {
+        const q = new URLSearchParams({
+          limit: '1000',
+          ...(checkpoint ? { checkpoint: JSON.stringify(checkpoint) } : {}),
+        });
+        const page = (await (
+          await fetch(`${server.url}/api/v1/sync/${collection}/pull?${q}`, {
+            headers: { authorization: `Bearer ${token}` },
+          })
+        ).json()) as { documents: { id: string; _deleted: boolean }[]; checkpoint: unknown };
+        for (const { id, _deleted, ...rest } of page.documents) {
+          if (!_deleted) pouchDocs.push({ _id: `${collection}:${id}`, ...rest });
+        }
+        checkpoint = page.checkpoint;
+        if (page.documents.length < 1000) break;
+      }
+    }
+    const peer = await startPouchPeer(pouchDocs);
+    try {
+      const pouchPage = await context.newPage();
+      const pouch = await pouchReplication(pouchPage, peer.url, pouchDocs.length);
+      await pouchPage.close();
+      figures.push(pouch);
+      figures.push({
+        name: 'UI: initial sync, PouchDB ÷ Cohort',
+        unit: '×',
+        values: [(pouch.values[0] ?? NaN) / syncSeconds],
+      });
+    } finally {
+      await peer.close();
+    }
     // First paint of the overview after a restart, with the database filled.
     const paints: number[] = [];
     for (let i = 0; i < 3; i++) {
