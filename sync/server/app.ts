@@ -16,8 +16,8 @@ export type AppContext = {
   db: Database;
   bus: ChangeBus;
   config: Pick<ServerConfig, 'tokenTtlMs'>;
-  /** Closers of open event streams, so shutdown does not wait on them. */
-  streams: Set<() => void>;
+  /** Open event streams, by the token that opened them: shutdown and revocations end them. */
+  streams: Map<() => void, string>;
 };
 
 export type AppOptions = {
@@ -52,7 +52,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   // JSON only: a text body is answered 415, not parsed as a string.
   app.removeContentTypeParser(['text/plain']);
-  const ctx: AppContext = { db: options.db, bus: options.bus, config: options.config, streams: new Set() };
+  const ctx: AppContext = { db: options.db, bus: options.bus, config: options.config, streams: new Map() };
 
   // The renderer is served from another origin (Vite, the desktop app's own scheme), and
   // authenticates with a bearer token, never cookies: any origin may call, none gets credentials.
@@ -96,7 +96,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   // Streams never end by themselves: close them before the server waits for its connections.
   app.addHook('preClose', async () => {
-    for (const close of [...ctx.streams]) close();
+    for (const close of [...ctx.streams.keys()]) close();
   });
 
   await app.register(

@@ -79,14 +79,17 @@ export async function listApiTokens(db: Sql, organizationId?: string): Promise<A
   return rows.map(toApiToken);
 }
 
-/** Revokes a token of the organisation (any organisation when none is given); false when there is none to revoke. */
-export async function revokeApiToken(db: Sql, id: string, organizationId?: string): Promise<boolean> {
-  const rows = await db.query(
+/**
+ * Revokes a token of the organisation (any organisation when none is given). Returns
+ * its hash, so open streams can be ended, or null when there is none to revoke.
+ */
+export async function revokeApiToken(db: Sql, id: string, organizationId?: string): Promise<string | null> {
+  const rows = await db.query<{ token_hash: string }>(
     `UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL
-     ${organizationId ? 'AND organization_id = $3' : ''} RETURNING id`,
+     ${organizationId ? 'AND organization_id = $3' : ''} RETURNING token_hash`,
     organizationId ? [id, Date.now(), organizationId] : [id, Date.now()],
   );
-  return rows.length > 0;
+  return rows[0]?.token_hash ?? null;
 }
 
 /** The live token behind a secret, marking it used; null when unknown or revoked. */

@@ -14,6 +14,7 @@ import type { AuthContext } from '../auth/accounts';
 import { createApiToken, listApiTokens, revokeApiToken } from '../auth/apiTokens';
 import type { WireDocument } from '../collections';
 import { ApiError } from '../errors';
+import { closeStreamsOf } from '../streams';
 import { WriteRefused, writeAsServer, type ServerWrite } from '../syncStore';
 import type { Sql } from '../storage/database';
 import { notFound, operation, ruleBroken, type Operation } from './operation';
@@ -548,8 +549,10 @@ export function restOperations(ctx: AppContext): Operation[] {
       success: { status: 200, schema: s.deleted('api_token'), description: 'The token no longer works.' },
       errors: [400, 403, 404],
       handler: async ({ auth, params }) => {
-        if (!(await revokeApiToken(ctx.db, params.id, auth.organization.id)))
-          throw notFound('live API token', params.id);
+        const revoked = await revokeApiToken(ctx.db, params.id, auth.organization.id);
+        if (!revoked) throw notFound('live API token', params.id);
+        // Its open change streams end now, not at their next heartbeat.
+        closeStreamsOf(ctx, revoked);
         return { id: params.id, object: 'api_token', deleted: true };
       },
     }),

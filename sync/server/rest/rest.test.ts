@@ -450,11 +450,22 @@ describe.each(testStorages())('REST API (%s storage)', (kind) => {
         (await call(admin, 'GET', '/tokens')).body.tokens as { id: string; lastUsedAt: number | null }[]
       ).find((t) => t.id === id);
       expect(used?.lastUsedAt).toBeGreaterThan(0);
+      // A stream opened with the token ends the moment the token is revoked.
+      const stream = await fetch(`${server.url}/api/v1/sync/stream`, {
+        headers: { authorization: `Bearer ${secret}` },
+      });
+      const reader = stream.body?.getReader();
+      await reader?.read();
+      const streamEnded = (async () => {
+        for (;;) if ((await reader?.read())?.done !== false) return Date.now();
+      })();
+      const revokedAt = Date.now();
       expect((await call(admin, 'DELETE', `/tokens/${id}`)).body).toEqual({
         id,
         object: 'api_token',
         deleted: true,
       });
+      expect((await streamEnded) - revokedAt).toBeLessThan(2000);
       expect((await call(secret, 'GET', '/clients')).status).toBe(401);
       expect((await call(admin, 'DELETE', `/tokens/${id}`)).status).toBe(404);
       expect((await call(admin, 'DELETE', '/tokens/not-a-token')).status).toBe(400);

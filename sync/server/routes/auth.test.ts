@@ -89,4 +89,38 @@ describe.each(testStorages())('auth over HTTP (%s storage)', (storage) => {
     expect((await fetch(`${server.url}/api/v1/me`, { headers })).status).toBe(401);
     expect((await fetch(`${server.url}/api/v1/sync/groups/pull`, { headers })).status).toBe(401);
   });
+
+  it('throttles password guessing: after 5 failures the account waits, even with the right password (429)', async () => {
+    for (let i = 0; i < 5; i++) {
+      const res = await post('/api/v1/auth/login', { email: 'viewer@demo.test', password: `guess ${i}` });
+      expect(res.status).toBe(401);
+    }
+    const locked = await post('/api/v1/auth/login', { email: 'viewer@demo.test', password: 'cohort-demo' });
+    expect(locked.status).toBe(429);
+    expect((await body(locked)).error.code).toBe('too_many_attempts');
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(800);
+    // Another account is not locked by it.
+    expect(
+      (await post('/api/v1/auth/login', { email: 'admin@demo.test', password: 'cohort-demo' })).status,
+    ).toBe(200);
+  });
+
+  it('ends an open change stream at once when its session signs out', async () => {
+    const { token } = await server.login('admin@demo.test');
+    const res = await fetch(`${server.url}/api/v1/sync/stream`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const reader = res.body?.getReader();
+    if (!reader) throw new Error('no stream');
+    await reader.read(); // the "ready" event
+    const ended = (async () => {
+      for (;;) {
+        const { done } = await reader.read();
+        if (done) return Date.now();
+      }
+    })();
+    const signedOut = Date.now();
+    expect((await post('/api/v1/auth/logout', {}, { authorization: `Bearer ${token}` })).status).toBe(204);
+    expect((await ended) - signedOut).toBeLessThan(2000);
+  });
 });

@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { login, revokeSession } from '../auth/accounts';
+import { LoginThrottle } from '../auth/throttle';
 import { ApiError } from '../errors';
 import type { AppContext } from '../app';
+import { closeStreamsOf } from '../streams';
 import { parseBody, requireAuth } from '../http';
 
 const loginBody = z
@@ -10,16 +12,33 @@ const loginBody = z
   .strict();
 
 export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  app.post('/auth/login', async (request) => {
+  const throttle = new LoginThrottle();
+  app.post('/auth/login', async (request, reply) => {
     const { email, password } = parseBody(loginBody, request.body);
+    const who = email.trim().toLowerCase();
+    const wait = throttle.waitFor(who, request.ip);
+    if (wait > 0) {
+      const seconds = Math.ceil(wait / 1000);
+      reply.header('retry-after', String(seconds));
+      throw new ApiError(
+        429,
+        'too_many_attempts',
+        `Too many failed sign-ins. Try again in ${Math.ceil(seconds / 60)} minute(s).`,
+      );
+    }
     const session = await login(ctx.db, email, password, ctx.config.tokenTtlMs);
-    if (!session) throw new ApiError(401, 'invalid_credentials', 'The email or password is not right.');
+    if (!session) {
+      throttle.failed(who, request.ip);
+      throw new ApiError(401, 'invalid_credentials', 'The email or password is not right.');
+    }
+    throttle.succeeded(who);
     return session;
   });
 
   app.post('/auth/logout', async (request, reply) => {
     const auth = requireAuth(request);
     await revokeSession(ctx.db, auth.tokenHash);
+    closeStreamsOf(ctx, auth.tokenHash);
     return reply.code(204).send();
   });
 

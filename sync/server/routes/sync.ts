@@ -14,7 +14,8 @@ import {
 import type { AppContext } from '../app';
 import { COLLECTIONS } from '../collections';
 import { ApiError, badRequest } from '../errors';
-import { parseBody, requireAuth } from '../http';
+import { authenticate } from '../auth/accounts';
+import { bearerToken, parseBody, requireAuth } from '../http';
 import { pullChanges, pushChanges } from '../syncStore';
 
 // The id's exact form is the collection's schema's to check (a membership id is `group:client`).
@@ -87,6 +88,7 @@ export async function syncRoutes(app: FastifyInstance, ctx: AppContext): Promise
 
   app.get('/sync/stream', async (request, reply) => {
     const auth = requireAuth(request);
+    const token = bearerToken(request) ?? '';
     reply.hijack();
     const res = reply.raw;
     // A hijacked reply skips Fastify's headers: send what the stream needs, CORS included.
@@ -103,16 +105,27 @@ export async function syncRoutes(app: FastifyInstance, ctx: AppContext): Promise
     const unsubscribe = ctx.bus.subscribe(auth.organization.id, (event: StreamEvent) =>
       send('change', event),
     );
-    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS);
+    // Each heartbeat checks the token again: one revoked elsewhere (the CLI, another
+    // process) or expired ends the stream within a heartbeat; a sign-out here ends it at once.
+    const heartbeat = setInterval(() => {
+      res.write(': heartbeat\n\n');
+      void authenticate(ctx.db, token).then(
+        (still) => {
+          if (!still) end();
+        },
+        () => undefined,
+      );
+    }, HEARTBEAT_MS);
     const close = () => {
       clearInterval(heartbeat);
       unsubscribe();
-      ctx.streams.delete(close);
+      ctx.streams.delete(end);
     };
-    ctx.streams.add(() => {
+    const end = () => {
       close();
       res.end();
-    });
+    };
+    ctx.streams.set(end, auth.tokenHash);
     request.raw.on('close', close);
   });
 }
