@@ -83,53 +83,77 @@ export async function pushChanges(
   return db.transaction(async (tx) => {
     await lockOrganization(tx, actor.organizationId);
     const ids = [...new Set(rows.map((r) => String(r.newDocumentState.id)))];
-    const current = new Map<string, WireDocument>();
-    const existing = await tx.query<Row>(
-      `SELECT ${columnList(spec)}, deleted FROM ${spec.table} WHERE organization_id = $1 AND id = ANY($2::text[])`,
-      [actor.organizationId, ids],
-    );
-    for (const row of existing) {
-      const doc = rowToDocument(spec, row);
-      current.set(doc.id, doc);
-    }
-
+    const current = await currentDocuments(tx, spec, actor.organizationId, ids);
     const conflicts: WireDocument[] = [];
     const rejections: Rejection[] = [];
-    /** Per collection written, the checkpoint of its last write: what the change stream announces. */
-    const changed = new Map<SyncCollection, Checkpoint>();
-    const wrote = (collection: SyncCollection, seq: number) =>
-      changed.set(collection, { seq: Math.max(seq, changed.get(collection)?.seq ?? 0) });
+    const changed: Changes = new Map();
     for (const row of rows) {
       const incoming = row.newDocumentState;
       const id = String(incoming.id);
       const master = current.get(id);
       if (!sameDocumentState(master, row.assumedMasterState)) {
-        if (master) conflicts.push(master);
-        else conflicts.push(tombstoneFor(incoming));
-        continue;
-      }
-      const checked = checkWrite(spec, actor, master, incoming);
-      const refusal =
-        'refusal' in checked
-          ? checked.refusal
-          : await checkReferences(tx, spec, actor.organizationId, incoming);
-      if (refusal || !('doc' in checked)) {
         conflicts.push(master ?? tombstoneFor(incoming));
-        if (refusal) rejections.push({ id, ...refusal });
         continue;
       }
-      const doc = checked.doc;
-      wrote(spec.name, await writeDocument(tx, spec, actor.organizationId, doc));
-      current.set(id, doc);
-      if (doc._deleted) {
-        for (const cascade of spec.cascades ?? []) {
-          const seq = await cascadeDelete(tx, cascade, actor.organizationId, id);
-          if (seq > 0) wrote(cascade.collection, seq);
-        }
+      const applied = await applyWrite(tx, spec, actor, master, incoming, changed);
+      if ('refusal' in applied) {
+        conflicts.push(master ?? tombstoneFor(incoming));
+        rejections.push({ id, ...applied.refusal });
+        continue;
       }
+      current.set(id, applied.doc);
     }
     return { conflicts, rejections, changed };
   });
+}
+
+/** Per collection written, the checkpoint of its last write: what the change stream announces. */
+type Changes = Map<SyncCollection, Checkpoint>;
+
+function noteWrite(changed: Changes, collection: SyncCollection, seq: number): void {
+  changed.set(collection, { seq: Math.max(seq, changed.get(collection)?.seq ?? 0) });
+}
+
+/** The stored states (deleted ones too) of `ids`. */
+async function currentDocuments(
+  tx: Sql,
+  spec: CollectionSpec,
+  organizationId: string,
+  ids: string[],
+): Promise<Map<string, WireDocument>> {
+  const rows = await tx.query<Row>(
+    `SELECT ${columnList(spec)}, deleted FROM ${spec.table} WHERE organization_id = $1 AND id = ANY($2::text[])`,
+    [organizationId, ids],
+  );
+  return new Map(rows.map((row) => [String(row.id), rowToDocument(spec, row)]));
+}
+
+/**
+ * One write with a push's rules — permission for its kind, the domain's validation,
+ * references that must exist — then the write itself and the cascades of a deletion.
+ * Returns the written document, or why the server refuses it (nothing written).
+ */
+async function applyWrite(
+  tx: Sql,
+  spec: CollectionSpec,
+  actor: Actor,
+  master: WireDocument | undefined,
+  incoming: Record<string, unknown>,
+  changed: Changes,
+): Promise<{ doc: WireDocument } | { refusal: Omit<Rejection, 'id'> }> {
+  const checked = checkWrite(spec, actor, master, incoming);
+  if ('refusal' in checked) return checked;
+  const refusal = await checkReferences(tx, spec, actor.organizationId, checked.doc);
+  if (refusal) return { refusal };
+  const { doc } = checked;
+  noteWrite(changed, spec.name, await writeDocument(tx, spec, actor.organizationId, doc));
+  if (doc._deleted) {
+    for (const cascade of spec.cascades ?? []) {
+      const seq = await cascadeDelete(tx, cascade, actor.organizationId, doc.id);
+      if (seq > 0) noteWrite(changed, cascade.collection, seq);
+    }
+  }
+  return { doc };
 }
 
 /** The document to write, validated once, or why the actor may not write it. */
@@ -237,27 +261,12 @@ export async function writeAsServer<T>(
   return db.transaction(async (tx) => {
     await lockOrganization(tx, actor.organizationId);
     const { writes, result } = await plan(tx);
-    const changed = new Map<SyncCollection, Checkpoint>();
-    const wrote = (collection: SyncCollection, seq: number) =>
-      changed.set(collection, { seq: Math.max(seq, changed.get(collection)?.seq ?? 0) });
+    const changed: Changes = new Map();
     for (const { collection, doc } of writes) {
       const spec = COLLECTIONS[collection];
-      const [masterRow] = await tx.query<Row>(
-        `SELECT ${columnList(spec)}, deleted FROM ${spec.table} WHERE organization_id = $1 AND id = $2`,
-        [actor.organizationId, doc.id],
-      );
-      const master = masterRow ? rowToDocument(spec, masterRow) : undefined;
-      const checked = checkWrite(spec, actor, master, doc);
-      if ('refusal' in checked) throw new WriteRefused(checked.refusal, doc.id);
-      const refusal = await checkReferences(tx, spec, actor.organizationId, checked.doc);
-      if (refusal) throw new WriteRefused(refusal, doc.id);
-      wrote(collection, await writeDocument(tx, spec, actor.organizationId, checked.doc));
-      if (checked.doc._deleted) {
-        for (const cascade of spec.cascades ?? []) {
-          const seq = await cascadeDelete(tx, cascade, actor.organizationId, doc.id);
-          if (seq > 0) wrote(cascade.collection, seq);
-        }
-      }
+      const master = (await currentDocuments(tx, spec, actor.organizationId, [doc.id])).get(doc.id);
+      const applied = await applyWrite(tx, spec, actor, master, doc, changed);
+      if ('refusal' in applied) throw new WriteRefused(applied.refusal, doc.id);
     }
     return { result, changed };
   });
