@@ -5,6 +5,7 @@
 import { membershipId } from '../domain/membership';
 import type { Database } from '../sync/server/storage/database';
 import { lockOrganization } from '../sync/server/syncStore';
+import { seededRandom } from '../sync/testing/random';
 
 export type DatasetSize = { groups: number; clients: number; memberships: number; bigGroupMembers: number };
 
@@ -14,18 +15,6 @@ export const DEVICE_SET: DatasetSize = {
   memberships: 200_000,
   bigGroupMembers: 2_000,
 };
-
-/** mulberry32: a small, fast, seeded PRNG. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FIRST = [
   'Anna',
@@ -110,7 +99,7 @@ export async function loadDataset(
   size: DatasetSize,
   seed = 42,
 ): Promise<Dataset> {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)] as T;
   const now = Date.UTC(2026, 10, 1);
   const groupIds = Array.from({ length: size.groups }, (_, i) => `bg-${i}`);

@@ -3,14 +3,13 @@
  * devices, server throughput with 50 concurrent devices, and the server's memory per
  * 1,000 open change streams.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import { createGroup } from '../domain/group';
 import { openDatabase } from '../sync/server/storage/open';
 import { seed } from '../sync/server/seedData';
 import { freshStorage, loginAt, startTestServer, type StorageKind } from '../sync/server/testing';
 import { openTestDevice } from '../sync/testing/devices';
+import { startServerProcess, stopServerProcess } from '../sync/testing/serverProcess';
 import type { Figure } from './ui';
 
 const progress = (message: string) => console.error(`bench live: ${message}`);
@@ -127,31 +126,9 @@ export async function streamMemory(streams: number): Promise<Figure> {
   const db = await openDatabase({ databaseUrl: undefined, dataDir: storage.config.dataDir });
   await seed(db);
   await db.close();
-  const port = await freePort();
-  const child = spawn('node_modules/.bin/tsx', ['sync/server/main.ts'], {
-    env: {
-      ...process.env,
-      COHORT_DATA_DIR: storage.config.dataDir,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
+  const { url, child } = await startServerProcess({ COHORT_DATA_DIR: storage.config.dataDir });
   const controllers: AbortController[] = [];
   try {
-    for (let i = 0; ; i++) {
-      if (
-        await fetch(`${url}/api/v1/health`).then(
-          (r) => r.ok,
-          () => false,
-        )
-      )
-        break;
-      if (i > 150) throw new Error('server did not start');
-      await new Promise((r) => setTimeout(r, 200));
-    }
     const { token } = await loginAt(url, 'admin@demo.test');
     const pid = await serverPid(child.pid ?? 0);
     await new Promise((r) => setTimeout(r, 1000));
@@ -178,8 +155,7 @@ export async function streamMemory(streams: number): Promise<Figure> {
     };
   } finally {
     for (const c of controllers) c.abort();
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await stopServerProcess(child);
     await storage.drop();
   }
 }
@@ -204,13 +180,4 @@ async function serverPid(pid: number): Promise<number> {
 function rssKb(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }

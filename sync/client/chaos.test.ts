@@ -26,6 +26,7 @@ import type { SyncDocument } from '../../domain/merge';
 import { SYNC_COLLECTIONS, type SyncCollection } from '../protocol';
 import { startTestServer, type TestServer } from '../server/testing';
 import { openTestDevice, type TestDevice } from '../testing/devices';
+import { seededRandom } from '../testing/random';
 
 const LONG = process.env.npm_lifecycle_event === 'test:chaos';
 const RUNS = Number(process.env.COHORT_CHAOS_RUNS ?? (LONG ? 50 : 3));
@@ -122,7 +123,7 @@ describe('chaos: devices, drops and a restart converge', () => {
       numRuns: 1,
     });
     if (!program) throw new Error('no program');
-    const random = mulberry32(seed);
+    const random = seededRandom(seed);
     const devices: TestDevice[] = [];
     try {
       for (const [i, email] of ACCOUNTS.entries()) {
@@ -472,16 +473,4 @@ function valueAt(doc: Record<string, unknown>, path: string): unknown {
 
 function sleep(ms: number) {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** A small seeded PRNG for the timing and the drops, so a seed replays the same faults. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

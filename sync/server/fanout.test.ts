@@ -3,50 +3,16 @@
  * database, no sticky routing. A change pushed through one reaches a device that
  * streams from the other, through PostgreSQL LISTEN/NOTIFY.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGroup } from '../../domain/group';
 import { openTestDevice, type TestDevice } from '../testing/devices';
+import { startServerProcess, stopServerProcess } from '../testing/serverProcess';
 import { seed } from './seedData';
 import { openDatabase } from './storage/open';
 import { freshStorage, loginAt, testStorages } from './testing';
 
 const withPostgres = testStorages().includes('postgres');
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
-async function startProcess(databaseUrl: string): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn('node_modules/.bin/tsx', ['sync/server/main.ts'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${url}/api/v1/health`)).ok) return { url, child };
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error(`server on ${port} did not come up`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe.skipIf(!withPostgres)('two server processes on one PostgreSQL database', () => {
   let storage: Awaited<ReturnType<typeof freshStorage>>;
@@ -61,7 +27,10 @@ describe.skipIf(!withPostgres)('two server processes on one PostgreSQL database'
     await seed(db);
     await db.close();
     const databaseUrl = storage.config.databaseUrl ?? '';
-    const [a, b] = await Promise.all([startProcess(databaseUrl), startProcess(databaseUrl)]);
+    const [a, b] = await Promise.all([
+      startServerProcess({ DATABASE_URL: databaseUrl }),
+      startServerProcess({ DATABASE_URL: databaseUrl }),
+    ]);
     processes.push(a.child, b.child);
     one = a.url;
     two = b.url;
@@ -69,11 +38,7 @@ describe.skipIf(!withPostgres)('two server processes on one PostgreSQL database'
 
   afterAll(async () => {
     for (const d of devices) await d.close();
-    for (const p of processes) {
-      const exited = new Promise((resolve) => p.once('exit', resolve));
-      p.kill('SIGTERM');
-      await exited;
-    }
+    for (const p of processes) await stopServerProcess(p);
     await storage.drop();
   });
 
