@@ -10,19 +10,23 @@ import { z } from 'zod';
 /** A session is handed over as opaque JSON text; main only encrypts and stores it. */
 const sessionText = z.string().max(64 * 1024);
 
+/** A local database's name, as databaseName() makes them: the only thing key channels take. */
+export const DATABASE_NAME = /^cohort-[a-z0-9-]{1,80}$/;
+const databaseName = z.string().regex(DATABASE_NAME);
+
 export const IPC_CHANNELS = {
   'session:load': z.tuple([]),
   'session:save': z.tuple([sessionText]),
   'session:clear': z.tuple([]),
   'app:info': z.tuple([]),
   /** The key of one local database (named as databaseName() makes them). */
-  'db:key': z.tuple([z.string().regex(/^cohort-[a-z0-9-]{1,80}$/)]),
+  'db:key': z.tuple([databaseName]),
   /** The key behind a passphrase (see db:set-passphrase). */
-  'db:unlock': z.tuple([z.string().regex(/^cohort-[a-z0-9-]{1,80}$/), z.string().min(1).max(1000)]),
+  'db:unlock': z.tuple([databaseName, z.string().min(1).max(1000)]),
   /** Puts the key behind a passphrase instead of the OS keyring (for laptops without one). */
-  'db:set-passphrase': z.tuple([z.string().regex(/^cohort-[a-z0-9-]{1,80}$/), z.string().min(10).max(1000)]),
+  'db:set-passphrase': z.tuple([databaseName, z.string().min(10).max(1000)]),
   /** Deletes that key (signing out deletes the database it opened). */
-  'db:forget': z.tuple([z.string().regex(/^cohort-[a-z0-9-]{1,80}$/)]),
+  'db:forget': z.tuple([databaseName]),
   /** Saves text through the native save dialog: a suggested file name and the content. */
   'file:save': z.tuple([z.string().regex(/^[\w. -]{1,120}\.csv$/), z.string().max(50 * 1024 * 1024)]),
   /** A line for the log file (secrets are redacted in main). */

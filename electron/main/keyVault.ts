@@ -6,6 +6,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { DATABASE_NAME } from '../ipc-contract';
 import { unwrapKey, wrapKey, type WrappedKey } from './passphrase';
 import type { Encryptor } from './sessionVault';
 
@@ -17,7 +18,7 @@ export class PassphraseRequired extends Error {
 }
 
 const check = (name: string) => {
-  if (!/^cohort-[a-z0-9-]{1,80}$/.test(name)) throw new Error('Not a database name');
+  if (!DATABASE_NAME.test(name)) throw new Error('Not a database name');
 };
 
 export function createKeyVault(dir: string, encryptor: Encryptor, options: { iterations?: number } = {}) {

@@ -140,13 +140,13 @@ function storedSchema<T>(schema: RxJsonSchema<T>, paths: readonly string[]): RxJ
   return { ...schema, properties, indexes } as RxJsonSchema<T>;
 }
 
-function toBase64(bytes: Uint8Array): string {
+export function toBase64(bytes: Uint8Array): string {
   let text = '';
   for (const b of bytes) text += String.fromCharCode(b);
   return btoa(text);
 }
 
-function fromBase64(text: string): Uint8Array<ArrayBuffer> {
+export function fromBase64(text: string): Uint8Array<ArrayBuffer> {
   const raw = atob(text);
   const bytes = new Uint8Array(raw.length);
   for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);

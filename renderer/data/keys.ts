@@ -5,11 +5,7 @@
  * in localStorage: the same encryption of the records, but the key is beside the data —
  * the browser mode is for development, the desktop app is what protects a laptop.
  */
-import { importKey, newRawKey, type FieldKey } from './encryption';
-
-function fromBase64(text: string): Uint8Array<ArrayBuffer> {
-  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
-}
+import { fromBase64, importKey, newRawKey, toBase64, type FieldKey } from './encryption';
 
 /** Tries a passphrase; resolves false when it is not the right one. */
 export type PassphraseAttempt = (passphrase: string) => Promise<boolean>;
@@ -38,7 +34,7 @@ export async function databaseKey(
   const slot = `cohort.dbkey.${name}`;
   let stored = localStorage.getItem(slot);
   if (!stored) {
-    stored = btoa(String.fromCharCode(...newRawKey()));
+    stored = toBase64(newRawKey());
     localStorage.setItem(slot, stored);
   }
   return importKey(fromBase64(stored));

@@ -112,22 +112,16 @@ function ConflictItem({ entry, record }: { entry: ConflictEntry; record: string 
           </Stack>
         </Row>
         <div className="conflict-values">
-          <div>
-            <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
-              {t('conflicts.lost')}
-            </Text>
-            <Text size="sm" data-testid="conflict-lost">
-              {describeValue(entry, 'lost', t, i18n.language)}
-            </Text>
-          </div>
-          <div>
-            <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
-              {t('conflicts.kept')}
-            </Text>
-            <Text size="sm" data-testid="conflict-kept">
-              {describeValue(entry, 'kept', t, i18n.language)}
-            </Text>
-          </div>
+          {(['lost', 'kept'] as const).map((which) => (
+            <div key={which}>
+              <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+                {t(`conflicts.${which}`)}
+              </Text>
+              <Text size="sm" data-testid={`conflict-${which}`}>
+                {describeValue(entry, which, t, i18n.language)}
+              </Text>
+            </div>
+          ))}
         </div>
         <Row justify="flex-end" gap="sm">
           {entry.restoredAt ? (

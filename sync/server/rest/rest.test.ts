@@ -6,6 +6,7 @@
 import { Writable } from 'node:stream';
 import Ajv2020 from 'ajv/dist/2020';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PERMISSIONS } from '../../../domain/permissions';
 import { createApiToken } from '../auth/apiTokens';
 import { startTestServer, testStorages, type TestServer } from '../testing';
 
@@ -57,24 +58,12 @@ describe.each(testStorages())('REST API (%s storage)', (kind) => {
       expect(answer.status).toBe(201);
       return String(answer.body.token);
     };
-    full = await make('Billing', [
-      'client_groups.read',
-      'client_groups.create',
-      'client_groups.update',
-      'client_groups.delete',
-      'client_groups.manage_members',
-      'clients.read',
-      'clients.write',
-    ]);
+    full = await make('Billing', [...PERMISSIONS]);
     reader = await make('Reporting', ['client_groups.read', 'clients.read']);
-    noDelete = await make('Web shop', [
-      'client_groups.read',
-      'client_groups.create',
-      'client_groups.update',
-      'client_groups.manage_members',
-      'clients.read',
-      'clients.write',
-    ]);
+    noDelete = await make(
+      'Web shop',
+      PERMISSIONS.filter((p) => p !== 'client_groups.delete'),
+    );
     other = (
       await createApiToken(server.db, 'org-other', { name: 'Other', permissions: ['client_groups.read'] })
     ).token;
