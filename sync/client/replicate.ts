@@ -11,6 +11,7 @@ import { createApiClient, isAuthError, NetworkError } from './api';
 import { backoffDelay } from './backoff';
 import type { SyncConflicts } from './conflicts';
 import { Outbox, type LocalDocumentStore } from './outbox';
+import { withReadAhead } from './readAhead';
 import { syncPhase, type SyncErrorInfo, type SyncFacts, type SyncStatus } from './status';
 import { openChangeStream } from './stream';
 import { watchForWake } from './wake';
@@ -111,11 +112,14 @@ export async function startSync(options: SyncOptions): Promise<SyncController> {
   const streams: Partial<Record<SyncCollection, Subject<'RESYNC'>>> = {};
   const replications: SyncController['replications'] = {};
   const replicationList = () => Object.values(replications);
+  const forgetReadAheads: (() => void)[] = [];
 
   for (const [name, collection] of Object.entries(options.collections) as [SyncCollection, RxCollection][]) {
     outbox.track(name, collection);
     const stream$ = new Subject<'RESYNC'>();
     streams[name] = stream$;
+    const pullPage = withReadAhead((checkpoint, limit) => api.pull<SyncedDoc>(name, checkpoint, limit));
+    forgetReadAheads.push(pullPage.forget);
     const replication = replicateRxCollection<SyncedDoc, Checkpoint>({
       replicationIdentifier: `cohort-${name}-${options.serverUrl}`,
       collection,
@@ -128,7 +132,7 @@ export async function startSync(options: SyncOptions): Promise<SyncController> {
         stream$: stream$.asObservable(),
         handler: (checkpoint, batchSize) =>
           reported(async () => {
-            const result = await api.pull<SyncedDoc>(name, checkpoint, batchSize);
+            const result = await pullPage(checkpoint, batchSize);
             return { documents: result.documents, checkpoint: result.checkpoint ?? checkpoint };
           }),
       },
@@ -214,6 +218,7 @@ export async function startSync(options: SyncOptions): Promise<SyncController> {
     changeStream.close();
     clearInterval(timer);
     stopWakeWatch();
+    for (const forget of forgetReadAheads) forget();
     await Promise.all(replicationList().map((r) => r.cancel()));
   }
 
