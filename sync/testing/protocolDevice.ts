@@ -41,8 +41,8 @@ export class ProtocolDevice {
   };
   private readonly api: ApiClient;
   private readonly checkpoints: Partial<Record<SyncCollection, Checkpoint | null>> = {};
-  private readonly pulling: Partial<Record<SyncCollection, Promise<void>>> = {};
-  private readonly again: Partial<Record<SyncCollection, boolean>> = {};
+  private readonly pulling = new Map<SyncCollection, Promise<void>>();
+  private readonly again = new Set<SyncCollection>();
   private stream: ChangeStream | null = null;
 
   constructor(
@@ -79,24 +79,24 @@ export class ProtocolDevice {
 
   /** Pulls `collection` until caught up; a pull asked for meanwhile runs once more after. */
   pull(collection: SyncCollection): Promise<void> {
-    const running = this.pulling[collection];
+    const running = this.pulling.get(collection);
     if (running) {
-      this.again[collection] = true;
+      this.again.add(collection);
       return running;
     }
     const run = (async () => {
       do {
-        this.again[collection] = false;
+        this.again.delete(collection);
         await this.pullPages(collection);
-      } while (this.again[collection]);
+      } while (this.again.has(collection));
     })()
       .catch((error: unknown) => {
         this.counts.errors.push(`pull ${collection}: ${String(error)}`);
       })
       .finally(() => {
-        delete this.pulling[collection];
+        this.pulling.delete(collection);
       });
-    this.pulling[collection] = run;
+    this.pulling.set(collection, run);
     return run;
   }
 
