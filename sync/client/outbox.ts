@@ -22,7 +22,34 @@ export class Outbox {
   private writes: Promise<unknown> = Promise.resolve();
   readonly count$ = new BehaviorSubject(0);
 
+  /** Checks run after every change of the entries, by those waiting for some to settle. */
+  private readonly waiters = new Set<() => void>();
+  private released = false;
+
   private constructor(private readonly db: LocalDocumentStore) {}
+
+  /**
+   * Resolves once none of `keys` (`collection/id`) waits for the server any more, or
+   * when the outbox is released (sync stopped).
+   */
+  whenSettled(keys: string[]): Promise<void> {
+    const settled = () => this.released || !keys.some((key) => this.entries.has(key));
+    if (settled()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const check = () => {
+        if (!settled()) return;
+        this.waiters.delete(check);
+        resolve();
+      };
+      this.waiters.add(check);
+    });
+  }
+
+  /** Lets everyone waiting in whenSettled go (sync is stopping). */
+  release(): void {
+    this.released = true;
+    for (const check of [...this.waiters]) check();
+  }
 
   static async open(db: LocalDocumentStore): Promise<Outbox> {
     const outbox = new Outbox(db);
@@ -67,6 +94,7 @@ export class Outbox {
 
   private persist(): Promise<unknown> {
     this.count$.next(this.entries.size);
+    for (const check of [...this.waiters]) check();
     const snapshot = { entries: Object.fromEntries(this.entries) };
     this.writes = this.writes.then(() => this.db.upsertLocal(OUTBOX_DOC, snapshot)).catch(() => undefined);
     return this.writes;

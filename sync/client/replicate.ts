@@ -140,6 +140,13 @@ export async function startSync(options: SyncOptions): Promise<SyncController> {
         batchSize: options.pushBatchSize ?? 100,
         handler: (rows) =>
           reported(async () => {
+            // A membership goes after its group and client: each collection pushes on its
+            // own, and a membership made offline with a new group would otherwise reach the
+            // server first, be refused and be undone.
+            if (name === 'memberships') {
+              await outbox.whenSettled(parentsOf(rows.map((r) => r.newDocumentState)));
+              if (stopped) throw new Error('Sync stopped.');
+            }
             const result = await api.push<SyncedDoc>(
               name,
               rows.map((r) => ({
@@ -219,6 +226,7 @@ export async function startSync(options: SyncOptions): Promise<SyncController> {
     clearInterval(timer);
     stopWakeWatch();
     for (const forget of forgetReadAheads) forget();
+    outbox.release();
     await Promise.all(replicationList().map((r) => r.cancel()));
   }
 
@@ -239,6 +247,14 @@ export async function startSync(options: SyncOptions): Promise<SyncController> {
       await stopReplications();
     },
   };
+}
+
+/** The outbox keys of the groups and clients that memberships being created or changed refer to. */
+function parentsOf(memberships: SyncedDoc[]): string[] {
+  return memberships.flatMap((doc) => {
+    const m = doc as SyncedDoc & { groupId?: string; clientId?: string; _deleted?: boolean };
+    return m._deleted ? [] : [`groups/${m.groupId}`, `clients/${m.clientId}`];
+  });
 }
 
 function isActive(r: RxReplicationState<SyncedDoc, Checkpoint>): boolean {

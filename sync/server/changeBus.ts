@@ -92,13 +92,19 @@ export async function createPostgresChangeBus(
   };
 
   await connect();
+  let notifying: Promise<void> = Promise.resolve();
   return {
     publish(organizationId, event) {
       const payload = JSON.stringify({ organizationId, event } satisfies Notice);
-      if (!client) return; // Reconnecting: streams re-sync when the connection is back.
-      client.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, payload]).catch((error: Error) => {
-        log(`change bus could not notify: ${error.message}`);
-      });
+      const target = client;
+      if (!target) return; // Reconnecting: streams re-sync when the connection is back.
+      // One query at a time on the connection (pg queues them, but is to refuse that soon).
+      notifying = notifying
+        .then(() => target.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, payload]))
+        .then(
+          () => undefined,
+          (error: Error) => log(`change bus could not notify: ${error.message}`),
+        );
     },
     subscribe(organizationId, listener) {
       organizations.set(organizationId, (organizations.get(organizationId) ?? 0) + 1);
