@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { calendarDateSchema } from './dates';
 import { idSchema } from './ids';
 import { timestampSchema } from './group';
+import { isPlainText } from './text';
 
 export const CLIENT_NAME_MAX = 200;
 export const CLIENT_EMAIL_MAX = 254;
@@ -16,9 +17,10 @@ export const clientInputSchema = z
       .string()
       .trim()
       .min(1, { message: 'name.required' })
-      .max(CLIENT_NAME_MAX, { message: 'name.tooLong' }),
+      .max(CLIENT_NAME_MAX, { message: 'name.tooLong' })
+      .refine(isPlainText, { message: 'name.invalidCharacters' }),
     email: optionalText(CLIENT_EMAIL_MAX, 'email.tooLong').refine(
-      (v) => !v || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v),
+      (v) => !v || (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v) && isPlainText(v)),
       {
         message: 'email.invalid',
       },
@@ -38,9 +40,10 @@ export const clientSchema = z
       .string()
       .min(1, { message: 'name.required' })
       .max(CLIENT_NAME_MAX, { message: 'name.tooLong' })
-      .refine((s) => s === s.trim(), { message: 'name.notTrimmed' }),
-    email: z.string().max(CLIENT_EMAIL_MAX).optional(),
-    phone: z.string().max(CLIENT_PHONE_MAX).optional(),
+      .refine((s) => s === s.trim(), { message: 'name.notTrimmed' })
+      .refine(isPlainText, { message: 'name.invalidCharacters' }),
+    email: z.string().max(CLIENT_EMAIL_MAX).refine(isPlainText, { message: 'email.invalid' }).optional(),
+    phone: z.string().max(CLIENT_PHONE_MAX).refine(isPlainText, { message: 'phone.invalid' }).optional(),
     birthDate: calendarDateSchema.optional(),
     createdAt: timestampSchema,
     updatedAt: timestampSchema,

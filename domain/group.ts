@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idSchema } from './ids';
+import { isPlainMultilineText, isPlainText } from './text';
 
 export const GROUP_NAME_MAX = 100;
 export const GROUP_DESCRIPTION_MAX = 500;
@@ -17,12 +18,24 @@ export const groupInputSchema = z
       .string()
       .trim()
       .min(1, { message: 'name.required' })
-      .max(GROUP_NAME_MAX, { message: 'name.tooLong' }),
-    description: z.string().trim().max(GROUP_DESCRIPTION_MAX, { message: 'description.tooLong' }),
+      .max(GROUP_NAME_MAX, { message: 'name.tooLong' })
+      .refine(isPlainText, { message: 'name.invalidCharacters' }),
+    description: z
+      .string()
+      .trim()
+      .max(GROUP_DESCRIPTION_MAX, { message: 'description.tooLong' })
+      .refine(isPlainMultilineText, { message: 'description.invalidCharacters' }),
     metadata: z
       .record(
-        z.string().min(1).max(GROUP_METADATA_KEY_MAX, { message: 'metadata.keyTooLong' }),
-        z.string().max(GROUP_METADATA_VALUE_MAX, { message: 'metadata.valueTooLong' }),
+        z
+          .string()
+          .min(1)
+          .max(GROUP_METADATA_KEY_MAX, { message: 'metadata.keyTooLong' })
+          .refine(isPlainText, { message: 'metadata.invalidCharacters' }),
+        z
+          .string()
+          .max(GROUP_METADATA_VALUE_MAX, { message: 'metadata.valueTooLong' })
+          .refine(isPlainMultilineText, { message: 'metadata.invalidCharacters' }),
       )
       .refine((m) => Object.keys(m).length <= GROUP_METADATA_MAX_KEYS, { message: 'metadata.tooManyKeys' }),
   })
@@ -41,8 +54,12 @@ export const groupSchema = z
       .string()
       .min(1, { message: 'name.required' })
       .max(GROUP_NAME_MAX, { message: 'name.tooLong' })
-      .refine((s) => s === s.trim(), { message: 'name.notTrimmed' }),
-    description: z.string().max(GROUP_DESCRIPTION_MAX, { message: 'description.tooLong' }),
+      .refine((s) => s === s.trim(), { message: 'name.notTrimmed' })
+      .refine(isPlainText, { message: 'name.invalidCharacters' }),
+    description: z
+      .string()
+      .max(GROUP_DESCRIPTION_MAX, { message: 'description.tooLong' })
+      .refine(isPlainMultilineText, { message: 'description.invalidCharacters' }),
     metadata: groupInputSchema.shape.metadata,
     createdAt: timestampSchema,
     updatedAt: timestampSchema,

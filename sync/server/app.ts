@@ -1,11 +1,13 @@
 /** Builds the HTTP app: the sync protocol and auth under /api/v1, with one error shape. */
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import http from 'node:http';
+import type { Socket } from 'node:net';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { API_PREFIX } from '../protocol';
 import { authenticate } from './auth/accounts';
 import type { ChangeBus } from './changeBus';
 import type { ServerConfig } from './config';
-import { ApiError } from './errors';
-import { bearerToken } from './http';
+import { ApiError, badRequest } from './errors';
+import { bearerToken, nestsDeeperThan } from './http';
 import { authRoutes } from './routes/auth';
 import { healthRoutes } from './routes/health';
 import { restApi } from './rest/plugin';
@@ -29,18 +31,63 @@ export type AppOptions = {
 };
 
 const BODY_LIMIT_BYTES = 5 * 1024 * 1024;
+/**
+ * No request nests deeper than a push (rows, document, metadata): a body nested deeper
+ * is refused before any route reads it, since comparing and echoing documents recurses.
+ */
+const BODY_DEPTH_MAX = 32;
 
 /** Error codes of Fastify's and its plugins' own 4xx answers. */
 const CLIENT_ERROR_CODES: Record<number, string> = {
+  403: 'forbidden',
   404: 'not_found',
   413: 'payload_too_large',
+  414: 'uri_too_long',
   415: 'unsupported_media_type',
   429: 'rate_limited',
 };
 
+const errorText = (code: string, message: string) => JSON.stringify({ error: { code, message } });
+
+/**
+ * Requests Node's HTTP parser refuses (headers over 16 KB, broken HTTP) never reach
+ * Fastify: answer them in the same error shape, and say the connection ends (it does).
+ */
+function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, body] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, errorText('headers_too_large', 'The URL and headers are too large (at most 16 KB).')]
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, errorText('timeout', 'The request took too long to arrive.')]
+        : [400, errorText('bad_request', 'The request is not valid HTTP.')];
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
+}
+
+function answerFrameworkError(error: FastifyError, reply: FastifyReply): void {
+  const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  void reply
+    .code(tooLong ? 414 : 400)
+    .type('application/json; charset=utf-8')
+    .send(
+      tooLong
+        ? errorText('uri_too_long', 'A part of the path is too long (at most 100 characters).')
+        : errorText('bad_request', 'The URL is not valid: it has a broken percent-encoding.'),
+    );
+}
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     bodyLimit: BODY_LIMIT_BYTES,
+    clientErrorHandler: answerClientError,
+    // A path Fastify cannot route (broken percent-encoding, a parameter over 100 characters).
+    frameworkErrors: (error, _request, reply) => answerFrameworkError(error, reply as FastifyReply),
     logger: options.logger
       ? {
           ...(typeof options.logger === 'object' ? { stream: options.logger.stream } : {}),
@@ -67,6 +114,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         .send();
     }
     return undefined;
+  });
+
+  app.addHook('preValidation', async (request) => {
+    if (nestsDeeperThan(request.body, BODY_DEPTH_MAX))
+      throw badRequest(`The body nests deeper than ${BODY_DEPTH_MAX} levels.`);
   });
 
   app.decorateRequest('auth', null);

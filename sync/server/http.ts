@@ -18,13 +18,14 @@ export function requireAuth(request: FastifyRequest, permission?: Permission): A
   return auth;
 }
 
-export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+/** Parses the body (or, with `where`, the query) with a zod schema; a mismatch is a 400 naming the field. */
+export function parseBody<T>(schema: z.ZodType<T>, body: unknown, where: 'body' | 'query' = 'body'): T {
   const result = schema.safeParse(body);
   if (!result.success) {
     const details = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
     const first = details[0];
     throw badRequest(
-      first ? `${first.path || 'body'}: ${first.message}` : 'The request body is not valid.',
+      first ? `${first.path || where}: ${first.message}` : `The request ${where} is not valid.`,
       details,
     );
   }
@@ -37,4 +38,19 @@ export function bearerToken(request: FastifyRequest): string | null {
   if (!header) return null;
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   return match?.[1] ?? null;
+}
+
+/**
+ * Whether `value` nests arrays and objects more than `limit` levels deep. Iterative:
+ * a body nested a million levels must not overflow the stack here either.
+ */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const pending: [unknown, number][] = [[value, 1]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [here, depth] = next;
+    if (here === null || typeof here !== 'object') continue;
+    if (depth > limit) return true;
+    for (const child of Object.values(here)) pending.push([child, depth + 1]);
+  }
+  return false;
 }

@@ -28,6 +28,7 @@ import {
   liveDocument,
   liveDocuments,
   toApiClient,
+  memberSeenBy,
   toApiMember,
 } from './store';
 
@@ -199,8 +200,10 @@ export function restOperations(ctx: AppContext): Operation[] {
       errors: [400, 403, 404],
       handler: async ({ auth, params, query }) => {
         await groupOr404(ctx.db, auth, params.id);
+        const { members, count } = await listMembers(ctx.db, auth.organization.id, params.id, query);
         return {
-          ...(await listMembers(ctx.db, auth.organization.id, params.id, query)),
+          members: members.map((m) => memberSeenBy(auth.permissions, m)),
+          count,
           limit: query.limit,
           offset: query.offset,
         };
@@ -373,7 +376,7 @@ export function restOperations(ctx: AppContext): Operation[] {
           const doc = wire({ ...rest, ...period.data, updatedAt: stamp(current) });
           return {
             writes: [{ collection: 'memberships', doc }],
-            result: { member: toApiMember(doc, client) },
+            result: { member: memberSeenBy(auth.permissions, toApiMember(doc, client)) },
           };
         });
       },
@@ -434,7 +437,9 @@ export function restOperations(ctx: AppContext): Operation[] {
         return {
           client: {
             ...toApiClient(client),
-            groups: await clientGroups(ctx.db, auth.organization.id, params.id),
+            ...(auth.permissions.includes('client_groups.read')
+              ? { groups: await clientGroups(ctx.db, auth.organization.id, params.id) }
+              : {}),
           },
         };
       },

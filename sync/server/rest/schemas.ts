@@ -9,6 +9,7 @@ import { clientInputSchema } from '../../../domain/client';
 import { groupInputSchema } from '../../../domain/group';
 import { idSchema } from '../../../domain/ids';
 import { PERMISSIONS } from '../../../domain/permissions';
+import { isPlainText } from '../../../domain/text';
 
 export const LIMIT_DEFAULT = 20;
 export const LIMIT_MAX = 100;
@@ -99,7 +100,7 @@ export const memberPatchBody = z
 
 export const tokenCreateBody = z
   .object({
-    name: z.string().trim().min(1).max(100),
+    name: z.string().trim().min(1).max(100).refine(isPlainText, 'name.invalidCharacters'),
     permissions: z.array(z.enum(PERMISSIONS)).min(1).max(PERMISSIONS.length),
   })
   .strict();
@@ -132,13 +133,18 @@ export const apiClient = z.object({
 export type ApiClient = z.infer<typeof apiClient>;
 
 export const apiClientWithGroups = apiClient.extend({
-  groups: z.array(
-    z.object({ id: z.string(), name: z.string(), startDate: z.string(), endDate: z.string().nullable() }),
-  ),
+  groups: z
+    .array(
+      z.object({ id: z.string(), name: z.string(), startDate: z.string(), endDate: z.string().nullable() }),
+    )
+    .optional()
+    .describe('Only for callers who may read groups (`client_groups.read`).'),
 });
 
 export const apiMember = z.object({
-  client: z.object({ id: z.string(), name: z.string(), email: z.string().nullable() }),
+  client: z
+    .object({ id: z.string(), name: z.string().optional(), email: z.string().nullable().optional() })
+    .describe('Name and email only for callers who may read clients (`clients.read`).'),
   startDate: z.string(),
   endDate: z.string().nullable(),
 });

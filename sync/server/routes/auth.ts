@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { isPlainText } from '../../../domain/text';
 import { login, revokeSession } from '../auth/accounts';
 import { LoginThrottle } from '../auth/throttle';
 import { ApiError } from '../errors';
@@ -7,8 +8,12 @@ import type { AppContext } from '../app';
 import { closeStreamsOf } from '../streams';
 import { parseBody, requireAuth } from '../http';
 
+// An email address with a control character is no address: refused here, it never reaches the database.
 const loginBody = z
-  .object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1024) })
+  .object({
+    email: z.string().min(1).max(320).refine(isPlainText, 'not an email address'),
+    password: z.string().min(1).max(1024),
+  })
   .strict();
 
 export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -37,6 +42,13 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
 
   app.post('/auth/logout', async (request, reply) => {
     const auth = requireAuth(request);
+    // An integration's token is no sign-in: it is revoked by an administrator, on purpose, not by a stray logout.
+    if (auth.kind === 'token')
+      throw new ApiError(
+        400,
+        'not_a_session',
+        'This is an API token, not a sign-in: an administrator revokes it (DELETE /api/v1/tokens/{id} or `npm run cli token:revoke`).',
+      );
     await revokeSession(ctx.db, auth.tokenHash);
     closeStreamsOf(ctx, auth.tokenHash);
     return reply.code(204).send();

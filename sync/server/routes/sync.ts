@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { MEMBERSHIP_ID_MAX } from '../../../domain/membership';
+import { isPlainText } from '../../../domain/text';
 import {
   checkpointSchema,
   PULL_LIMIT_DEFAULT,
@@ -18,8 +19,13 @@ import { authenticate } from '../auth/accounts';
 import { bearerToken, parseBody, requireAuth } from '../http';
 import { pullChanges, pushChanges } from '../syncStore';
 
-// The id's exact form is the collection's schema's to check (a membership id is `group:client`).
-const wireDocument = z.looseObject({ id: z.string().min(1).max(MEMBERSHIP_ID_MAX), _deleted: z.boolean() });
+// The id's exact form is the collection's schema's to check (a membership id is `group:client`);
+// but every id is looked up before any row is checked, so one the database cannot hold
+// (a control character, half a surrogate pair) refuses the whole push.
+const wireDocument = z.looseObject({
+  id: z.string().min(1).max(MEMBERSHIP_ID_MAX).refine(isPlainText, 'not a document id'),
+  _deleted: z.boolean(),
+});
 const pushBody = z
   .array(
     z
@@ -63,7 +69,7 @@ export async function syncRoutes(app: FastifyInstance, ctx: AppContext): Promise
   app.get('/sync/:collection/pull', async (request) => {
     const spec = collectionFrom(request.params);
     const auth = requireAuth(request, spec.readPermission);
-    const query = parseBody(pullQuery, request.query);
+    const query = parseBody(pullQuery, request.query, 'query');
     return pullChanges(ctx.db, spec, auth.organization.id, parseCheckpoint(query.checkpoint), query.limit);
   });
 
