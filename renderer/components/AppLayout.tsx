@@ -8,6 +8,7 @@ import { SyncIndicator } from '../features/sync/SyncIndicator';
 import { useSessionStore } from '../stores';
 import { DesktopShell } from './DesktopShell';
 import { LanguageSwitch } from './LanguageSwitch';
+import { LocalDataNotice } from './LocalDataNotice';
 import { SignOutDialog } from './SignOutDialog';
 
 export function AppLayout({ children }: { children: ReactNode }) {
@@ -73,6 +74,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
         </AppShell.Section>
       </AppShell.Navbar>
       <AppShell.Main>
+        <LocalDataNotice />
         <DesktopShell />
         {children}
       </AppShell.Main>

@@ -1,10 +1,14 @@
 /**
  * A form's save: tracks "saving", turns a failure into a message for the form, and
- * leaves the form open (nothing typed is lost) when saving fails.
+ * leaves the form open (nothing typed is lost) when saving fails. A full disk gets its
+ * own message, whatever the form: the user can act on it.
  */
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { isQuotaError } from '../data/storageErrors';
 
 export function useSave(describe: (message: string) => string) {
+  const { t } = useTranslation();
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const save = async (work: () => Promise<unknown>) => {
@@ -13,7 +17,8 @@ export function useSave(describe: (message: string) => string) {
     try {
       await work();
     } catch (e) {
-      setError(describe(e instanceof Error ? e.message : String(e)));
+      if (isQuotaError(e)) setError(t('localData.saveStorageFull'));
+      else setError(describe(e instanceof Error ? e.message : String(e)));
     } finally {
       setSaving(false);
     }

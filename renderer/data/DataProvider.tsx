@@ -1,15 +1,21 @@
 /**
- * Opens the signed-in user's local database and starts sync while mounted; screens
- * reach both through the hooks below, never directly.
+ * Opens the signed-in user's local database (rebuilding it when its data is unusable:
+ * recovery.ts) and starts sync while mounted; screens reach both through the hooks
+ * below, never directly. When the database cannot be opened at all, it says so and
+ * offers to try again.
  */
-import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { BehaviorSubject } from 'rxjs';
 import type { ConflictLog } from '../../sync/client/conflicts';
 import { startSync, type SyncController } from '../../sync/client/replicate';
 import { useSessionStore, useSyncStore, type Session } from '../stores';
-import { createCohortDatabase, databaseName, syncConflicts, type CohortDatabase } from './database';
+import { LocalDataErrorScreen } from '../components/LocalDataErrorScreen';
+import { databaseName, syncConflicts, type CohortDatabase } from './database';
 import { databaseKey, type PassphraseAttempt } from './keys';
+import { noteSynced } from './localDatabases';
+import { openLocalDatabase, type LocalDataNotice } from './recovery';
 import { browserStorage } from './storage';
+import { isQuotaError } from './storageErrors';
 
 type DataContextValue = { db: CohortDatabase; sync: SyncController; conflicts: ConflictLog };
 const DataContext = createContext<DataContextValue | null>(null);
@@ -18,6 +24,14 @@ export function useData(): DataContextValue {
   const value = useContext(DataContext);
   if (!value) throw new Error('useData outside <DataProvider>');
   return value;
+}
+
+type NoticeContextValue = { notice: LocalDataNotice | null; dismiss(): void };
+const NoticeContext = createContext<NoticeContextValue>({ notice: null, dismiss: () => undefined });
+
+/** What the user should know about how the local data was opened (rebuilt, found missing), until dismissed. */
+export function useLocalDataNotice(): NoticeContextValue {
+  return useContext(NoticeContext);
 }
 
 /**
@@ -58,7 +72,9 @@ export function DataProvider({
   children: ReactNode;
 }) {
   const [value, setValue] = useState<DataContextValue | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<LocalDataNotice | null>(null);
+  const [failure, setFailure] = useState<{ error: unknown } | null>(null);
+  const [attempt, setAttempt] = useState(0);
   const [unlock, setUnlock] = useState<PassphraseAttempt | null>(null);
   const expire = useSessionStore((s) => s.expire);
   const setStatus = useSyncStore((s) => s.setStatus);
@@ -69,12 +85,15 @@ export function DataProvider({
     const desktop = Boolean(window.cohort);
     (async () => {
       const name = databaseName(session.serverUrl, session.user.id);
-      const db = await createCohortDatabase({
+      const opened = await openLocalDatabase({
         name,
         storage: browserStorage(),
         multiInstance: !desktop,
         encryptionKey: await databaseKey(name, (attempt) => setUnlock(() => attempt)),
+        indexedDb: { indexedDB, IDBKeyRange },
+        notes: localStorage,
       });
+      const db = opened.db;
       const online = onlineSubject();
       const conflicts = syncConflicts(db);
       const sync = await startSync({
@@ -88,7 +107,15 @@ export function DataProvider({
         waitForLeadership: false,
         onAuthExpired: expire,
       });
-      const statusSub = sync.status$.subscribe(setStatus);
+      let synced = false;
+      const statusSub = sync.status$.subscribe((status) => {
+        setStatus(status);
+        // From the first complete sync on, a missing database is news (recovery.ts).
+        if (!synced && status.lastSyncedAt !== null) {
+          synced = true;
+          noteSynced(name, localStorage);
+        }
+      });
       cleanup = async () => {
         statusSub.unsubscribe();
         online.dispose();
@@ -96,17 +123,34 @@ export function DataProvider({
         await db.close();
       };
       if (cancelled) await cleanup();
-      else setValue({ db, sync, conflicts: conflicts.conflictLog });
-    })().catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+      else {
+        setNotice(opened.notice);
+        setValue({ db, sync, conflicts: conflicts.conflictLog });
+      }
+    })().catch((error: unknown) => {
+      if (!cancelled) setFailure({ error });
+    });
     return () => {
       cancelled = true;
       setValue(null);
       setStatus(null);
       void cleanup?.();
     };
-  }, [session, expire, setStatus]);
+  }, [session, expire, setStatus, attempt]);
+  const noticeValue = useMemo(() => ({ notice, dismiss: () => setNotice(null) }), [notice]);
 
-  if (error) return <div role="alert">{error}</div>;
+  if (failure) {
+    return (
+      <LocalDataErrorScreen
+        storageFull={isQuotaError(failure.error)}
+        detail={failure.error instanceof Error ? failure.error.message : String(failure.error)}
+        onRetry={() => {
+          setFailure(null);
+          setAttempt((n) => n + 1);
+        }}
+      />
+    );
+  }
   if (!value && unlock) {
     return (
       <>
@@ -119,5 +163,9 @@ export function DataProvider({
     );
   }
   if (!value) return <>{fallback}</>;
-  return <DataContext.Provider value={value}>{children}</DataContext.Provider>;
+  return (
+    <DataContext.Provider value={value}>
+      <NoticeContext.Provider value={noticeValue}>{children}</NoticeContext.Provider>
+    </DataContext.Provider>
+  );
 }

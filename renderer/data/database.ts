@@ -59,6 +59,20 @@ export async function createCohortDatabase(options: DatabaseOptions): Promise<Co
     closeDuplicates: true,
   });
   const conflicts = new SyncConflicts();
+  try {
+    await addCohortCollections(db, conflicts);
+    conflicts.attach(await ConflictLog.open(db));
+  } catch (error) {
+    // A database that cannot be used must not stay open: it would hold its IndexedDB
+    // databases, and recovery (recovery.ts) could not delete them.
+    await db.close().catch(() => undefined);
+    throw error;
+  }
+  conflictsByDatabase.set(db, conflicts);
+  return db;
+}
+
+async function addCohortCollections(db: CohortDatabase, conflicts: SyncConflicts): Promise<void> {
   await db.addCollections({
     groups: {
       schema: groupRxSchema,
@@ -76,9 +90,6 @@ export async function createCohortDatabase(options: DatabaseOptions): Promise<Co
       conflictHandler: conflicts.handler<Membership>('memberships'),
     },
   });
-  conflicts.attach(await ConflictLog.open(db));
-  conflictsByDatabase.set(db, conflicts);
-  return db;
 }
 
 const conflictsByDatabase = new WeakMap<CohortDatabase, SyncConflicts>();

@@ -8,6 +8,7 @@ import { createApiClient } from '../../sync/client/api';
 import { useSessionStore, type Session } from '../stores';
 import { useData } from './DataProvider';
 import { forgetDatabaseKey } from './keys';
+import { deleteIndexedDb, forgetNotes } from './localDatabases';
 import { clearSession } from './sessionPersistence';
 
 /** How long sign-out waits for waiting changes to reach the server. */
@@ -32,7 +33,9 @@ export function useSignOut(session: Session) {
         await sync.stop();
         const name = db.name;
         await db.remove();
-        await deleteIndexedDb(name);
+        await deleteIndexedDb(name, indexedDB);
+        // Signing in again is a first sync, not a wiped database (recovery.ts).
+        forgetNotes(name, localStorage);
         await forgetDatabaseKey(name);
         await createApiClient({ serverUrl: session.serverUrl, token: session.token })
           .logout()
@@ -42,28 +45,5 @@ export function useSignOut(session: Session) {
       },
     }),
     [db, sync, session, signedOut],
-  );
-}
-
-/**
- * RxDB's remove() empties the database's stores but leaves the IndexedDB databases
- * behind (Dexie storage: one per collection and per replication): delete them too.
- */
-async function deleteIndexedDb(name: string): Promise<void> {
-  const all = await indexedDB.databases();
-  await Promise.all(
-    all
-      .map((info) => info.name ?? '')
-      .filter((db) => db.startsWith(`rxdb-dexie-${name}--`))
-      .map(
-        (db) =>
-          new Promise<void>((resolve, reject) => {
-            const request = indexedDB.deleteDatabase(db);
-            request.onsuccess = () => resolve();
-            request.onerror = () => reject(request.error ?? new Error(`Could not delete ${db}`));
-            // Another tab holding it open: it is deleted once that tab lets go.
-            request.onblocked = () => resolve();
-          }),
-      ),
   );
 }

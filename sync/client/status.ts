@@ -13,7 +13,8 @@ export type SyncFacts = {
   error: SyncErrorInfo | null;
 };
 
-export type SyncErrorInfo = { kind: 'network' | 'auth' | 'server'; message: string };
+/** `storage`: this device's disk or storage quota is full, so what sync brings cannot be stored. */
+export type SyncErrorInfo = { kind: 'network' | 'auth' | 'server' | 'storage'; message: string };
 
 export type SyncStatus = SyncFacts & { phase: SyncPhase };
 
@@ -24,4 +25,9 @@ export function syncPhase(facts: SyncFacts): SyncPhase {
   if (facts.active) return 'syncing';
   if (facts.pending > 0) return 'waiting';
   return facts.lastSyncedAt === null ? 'syncing' : 'synced';
+}
+
+/** The device is online and still in its first sync since the app started (nothing has completed yet). */
+export function isFirstSync(status: SyncStatus | null): boolean {
+  return status !== null && status.phase === 'syncing' && status.lastSyncedAt === null;
 }

@@ -161,37 +161,34 @@ describe.each(testStorages())('crash durability on %s storage', (kind: StorageKi
   // send its new membership before its new group and client, have it refused and undo it
   // (this test found that; memberships now wait for their group and client to settle).
   // Losing the group's and the client's first push on the way makes the race certain.
-  it(
-    'keeps a membership made while the server is down, also when it arrives before its group and client',
-    async () => {
-      const d = await openTestDevice({ url, login: (email) => loginAt(url, email) }, `crash-${kind}-offline`);
-      devices.push(d);
-      await d.sync.awaitInSync();
-      await crash();
-      const now = Date.now();
-      await d.db.groups.insert(
-        createGroup({ name: 'Made offline', description: '', metadata: {} }, 'down-g', now),
-      );
-      await d.db.clients.insert(createClient({ name: 'Made offline' }, 'down-c', now));
-      await d.db.memberships.insert(createMembership('down-g', 'down-c', { startDate: '2026-05-04' }, now));
-      d.setNetwork(false);
-      await restart();
-      const lost = new Set<string>();
-      d.proxy.policy = (request) => {
-        const collection = /\/sync\/(groups|clients)\/push/.exec(request.url ?? '')?.[1];
-        if (!collection || lost.has(collection)) return 'pass';
-        lost.add(collection);
-        return 'drop-before';
-      };
-      d.setNetwork(true);
-      const state = await waitUntilConverged(url, (await loginAt(url, 'admin@demo.test')).token, [d]);
-      expect(lost.size, 'the first group and client pushes were lost').toBe(2);
-      expect(
-        d.log.entries.map((e) => `${e.collection}/${e.docId} ${e.kind}: ${e.reason?.message ?? ''}`),
-      ).toEqual([]);
-      expect(state.memberships.get(membershipId('down-g', 'down-c'))?._deleted).toBe(false);
-    },
-  );
+  it('keeps a membership made while the server is down, also when it arrives before its group and client', async () => {
+    const d = await openTestDevice({ url, login: (email) => loginAt(url, email) }, `crash-${kind}-offline`);
+    devices.push(d);
+    await d.sync.awaitInSync();
+    await crash();
+    const now = Date.now();
+    await d.db.groups.insert(
+      createGroup({ name: 'Made offline', description: '', metadata: {} }, 'down-g', now),
+    );
+    await d.db.clients.insert(createClient({ name: 'Made offline' }, 'down-c', now));
+    await d.db.memberships.insert(createMembership('down-g', 'down-c', { startDate: '2026-05-04' }, now));
+    d.setNetwork(false);
+    await restart();
+    const lost = new Set<string>();
+    d.proxy.policy = (request) => {
+      const collection = /\/sync\/(groups|clients)\/push/.exec(request.url ?? '')?.[1];
+      if (!collection || lost.has(collection)) return 'pass';
+      lost.add(collection);
+      return 'drop-before';
+    };
+    d.setNetwork(true);
+    const state = await waitUntilConverged(url, (await loginAt(url, 'admin@demo.test')).token, [d]);
+    expect(lost.size, 'the first group and client pushes were lost').toBe(2);
+    expect(
+      d.log.entries.map((e) => `${e.collection}/${e.docId} ${e.kind}: ${e.reason?.message ?? ''}`),
+    ).toEqual([]);
+    expect(state.memberships.get(membershipId('down-g', 'down-c'))?._deleted).toBe(false);
+  });
 });
 
 /**

@@ -27,7 +27,8 @@ export function syncLabel(status: SyncStatus, t: TFunction): string {
     case 'waiting':
       return waiting;
     case 'error':
-      return status.error?.kind === 'auth' ? t('sync.signInAgain') : t('sync.error');
+      if (status.error?.kind === 'auth') return t('sync.signInAgain');
+      return status.error?.kind === 'storage' ? t('sync.storageFull') : t('sync.error');
   }
 }
 
@@ -35,9 +36,11 @@ export function SyncIndicatorView({ status, onSyncNow }: { status: SyncStatus; o
   const { t } = useTranslation();
   const label = syncLabel(status, t);
   const detail =
-    status.phase === 'error'
-      ? t('sync.details.error', { message: status.error?.message ?? '' })
-      : t(`sync.details.${status.phase}`);
+    status.phase !== 'error'
+      ? t(`sync.details.${status.phase}`)
+      : status.error?.kind === 'storage'
+        ? t('sync.details.storage')
+        : t('sync.details.error', { message: status.error?.message ?? '' });
   return (
     <Popover position="bottom-end" withArrow shadow="md" width={280}>
       <Popover.Target>

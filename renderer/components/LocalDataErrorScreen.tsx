@@ -1,0 +1,39 @@
+/** Shown when the local database cannot be opened or created even afresh: what happened, and "Try again". */
+import { Button, Center, Paper, Stack, Text, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+
+export function LocalDataErrorScreen({
+  storageFull,
+  detail,
+  onRetry,
+}: {
+  /** The disk or the storage quota is full: the user can do something about it. */
+  storageFull: boolean;
+  /** The error's own text, for whoever helps the user; shown small. */
+  detail: string;
+  onRetry(): void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Center h="100%">
+      <Paper withBorder radius="md" p="xl" w={480} role="alert">
+        <Stack>
+          <Title order={1} size="h3">
+            {t('localData.failed.title')}
+          </Title>
+          <Text size="sm">
+            {storageFull ? t('localData.failed.storageFull') : t('localData.failed.body')}
+          </Text>
+          {detail && (
+            <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
+              {t('localData.failed.details', { message: detail })}
+            </Text>
+          )}
+          <Button onClick={onRetry} style={{ alignSelf: 'flex-start' }}>
+            {t('localData.failed.retry')}
+          </Button>
+        </Stack>
+      </Paper>
+    </Center>
+  );
+}
