@@ -9,12 +9,27 @@ import { seededRandom } from '../sync/testing/random';
 
 export type DatasetSize = { groups: number; clients: number; memberships: number; bigGroupMembers: number };
 
-export const DEVICE_SET: DatasetSize = {
+/** A small practice: 2,000 clients, 150 groups, 6,000 memberships. */
+export const PRACTICE: DatasetSize = { groups: 150, clients: 2_000, memberships: 6_000, bigGroupMembers: 0 };
+
+/** A network of practices: 100,000 clients, 10,000 groups, 500,000 memberships; one group has 2,000 members. */
+export const NETWORK: DatasetSize = {
   groups: 10_000,
-  clients: 50_000,
-  memberships: 200_000,
+  clients: 100_000,
+  memberships: 500_000,
   bigGroupMembers: 2_000,
 };
+
+/** `share` of a data set (the growth series), keeping its big group. */
+export function scaled(size: DatasetSize, share: number): DatasetSize {
+  const clients = Math.round(size.clients * share);
+  return {
+    groups: Math.round(size.groups * share),
+    clients,
+    memberships: Math.round(size.memberships * share),
+    bigGroupMembers: Math.min(size.bigGroupMembers, clients),
+  };
+}
 
 const FIRST = [
   'Anna',
@@ -77,7 +92,8 @@ const day = (n: number) => new Date(Date.UTC(2024, 0, 1) + n * 86_400_000).toISO
 export type Dataset = { bigGroupId: string; counts: DatasetSize };
 
 async function insertRows(db: Database, table: string, columns: string[], rows: unknown[][]) {
-  const batch = 500;
+  // As many rows per statement as PostgreSQL's 65,535 parameters allow: fewer round trips.
+  const batch = Math.floor(60_000 / columns.length);
   for (let i = 0; i < rows.length; i += batch) {
     const slice = rows.slice(i, i + batch);
     const params: unknown[] = [];

@@ -3,14 +3,14 @@
  * devices, server throughput with 50 concurrent devices, and the server's memory per
  * 1,000 open change streams.
  */
-import fs from 'node:fs';
 import { createGroup } from '../domain/group';
 import { openDatabase } from '../sync/server/storage/open';
 import { seed } from '../sync/server/seedData';
 import { freshStorage, loginAt, startTestServer, type StorageKind } from '../sync/server/testing';
 import { openTestDevice } from '../sync/testing/devices';
+import { rssKb, serverPid } from '../sync/testing/processMemory';
 import { startServerProcess, stopServerProcess } from '../sync/testing/serverProcess';
-import type { Figure } from './ui';
+import type { Figure } from './browser';
 
 const progress = (message: string) => console.error(`bench live: ${message}`);
 
@@ -120,21 +120,22 @@ export async function concurrentDevices(kind: StorageKind, seconds: number, devi
   }
 }
 
-/** The resident memory a server process gains per 1,000 open change streams (the server in its own process). */
+/**
+ * The resident memory a server process gains per 1,000 open change streams (the server
+ * in its own process). A first 10% warm the server up (code paths compiled, pools
+ * filled); then the streams open in `STEPS` equal steps, and each step's growth, settled
+ * for a while, is one value: the median step, not one noisy before/after difference.
+ */
 export async function streamMemory(streams: number): Promise<Figure> {
+  const STEPS = 5;
   const storage = await freshStorage('embedded');
   const db = await openDatabase({ databaseUrl: undefined, dataDir: storage.config.dataDir });
   await seed(db);
   await db.close();
   const { url, child } = await startServerProcess({ COHORT_DATA_DIR: storage.config.dataDir });
   const controllers: AbortController[] = [];
-  try {
-    const { token } = await loginAt(url, 'admin@demo.test');
-    const pid = await serverPid(child.pid ?? 0);
-    await new Promise((r) => setTimeout(r, 1000));
-    const before = rssKb(pid);
-    progress(`opening ${streams} streams`);
-    for (let i = 0; i < streams; i++) {
+  const open = async (count: number, token: string) => {
+    for (let i = 0; i < count; i++) {
       const controller = new AbortController();
       controllers.push(controller);
       const res = await fetch(`${url}/api/v1/sync/stream`, {
@@ -146,38 +147,28 @@ export async function streamMemory(streams: number): Promise<Figure> {
         .read()
         .catch(() => undefined);
     }
-    await new Promise((r) => setTimeout(r, 2000));
-    const after = rssKb(pid);
+    await new Promise((r) => setTimeout(r, 1500));
+  };
+  try {
+    const { token } = await loginAt(url, 'admin@demo.test');
+    const pid = serverPid(child.pid ?? 0);
+    await open(Math.ceil(streams / 10), token);
+    const step = Math.ceil(streams / STEPS);
+    progress(`opening ${streams} streams in ${STEPS} steps`);
+    const perThousand: number[] = [];
+    for (let i = 0; i < STEPS; i++) {
+      const before = rssKb(pid);
+      await open(step, token);
+      perThousand.push(((rssKb(pid) - before) / 1024) * (1000 / step));
+    }
     return {
-      name: `server: resident memory per 1,000 open change streams (${streams} opened)`,
+      name: `server: resident memory per 1,000 open change streams (${STEPS} steps of ${step})`,
       unit: 'MB',
-      values: [((after - before) / 1024) * (1000 / streams)],
+      values: perThousand,
     };
   } finally {
     for (const c of controllers) c.abort();
     await stopServerProcess(child);
     await storage.drop();
   }
-}
-
-/** tsx runs the server in a child of its own: the process that listens is the deepest descendant. */
-async function serverPid(pid: number): Promise<number> {
-  let current = pid;
-  for (let depth = 0; depth < 4; depth++) {
-    const children = fs.existsSync(`/proc/${current}/task/${current}/children`)
-      ? fs
-          .readFileSync(`/proc/${current}/task/${current}/children`, 'utf8')
-          .trim()
-          .split(/\s+/)
-          .filter(Boolean)
-      : [];
-    if (children.length === 0) break;
-    current = Number(children[0]);
-  }
-  return current;
-}
-
-function rssKb(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
 }

@@ -5,9 +5,8 @@
  */
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
-import type { Page } from '@playwright/test';
+import type { Browser } from '@playwright/test';
 import { build } from 'esbuild';
-import type { Figure } from './ui';
 
 const require = createRequire(import.meta.url);
 
@@ -38,9 +37,11 @@ export async function startPouchPeer(docs: object[]): Promise<{ url: string; clo
   };
 }
 
+let bundle: Promise<string> | null = null;
+
 /** PouchDB for the browser, bundled once into one script. */
-async function browserBundle(): Promise<string> {
-  const result = await build({
+function browserBundle(): Promise<string> {
+  bundle ??= build({
     stdin: {
       contents: "import PouchDB from 'pouchdb-browser'; window.PouchDB = PouchDB;",
       resolveDir: process.cwd(),
@@ -50,26 +51,25 @@ async function browserBundle(): Promise<string> {
     write: false,
     logLevel: 'error',
     define: { global: 'window', 'process.env.NODE_ENV': '"production"' },
-  });
-  return result.outputFiles[0]?.text ?? '';
+  }).then((result) => result.outputFiles[0]?.text ?? '');
+  return bundle;
 }
 
-/** Replicates everything from the peer into a fresh PouchDB in `page`'s browser: seconds. */
-export async function pouchReplication(page: Page, peerUrl: string, docs: number): Promise<Figure> {
-  // The peer's own origin: no CORS, and IndexedDB has a real origin.
-  await page.goto(`${peerUrl}/`);
-  await page.addScriptTag({ content: await browserBundle() });
-  const seconds = await page.evaluate<number>(`(async () => {
-    const db = new PouchDB('peer-' + Date.now());
-    const t0 = performance.now();
-    await db.replicate.from('${peerUrl}/bench', { batch_size: 1000, batches_limit: 5 });
-    const seconds = (performance.now() - t0) / 1000;
-    await db.destroy();
-    return seconds;
-  })()`);
-  return {
-    name: `UI: PouchDB peer, replication of the same ${docs.toLocaleString('en')} documents from express-pouchdb`,
-    unit: 's',
-    values: [seconds],
-  };
+/** Replicates everything from the peer into a fresh PouchDB in a fresh browser context: seconds. */
+export async function pouchReplication(browser: Browser, peerUrl: string): Promise<number> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  try {
+    // The peer's own origin: no CORS, and IndexedDB has a real origin.
+    await page.goto(`${peerUrl}/`);
+    await page.addScriptTag({ content: await browserBundle() });
+    return await page.evaluate<number>(`(async () => {
+      const db = new PouchDB('peer');
+      const t0 = performance.now();
+      await db.replicate.from('${peerUrl}/bench', { batch_size: 1000, batches_limit: 5 });
+      return (performance.now() - t0) / 1000;
+    })()`);
+  } finally {
+    await context.close();
+  }
 }

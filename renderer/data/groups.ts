@@ -6,6 +6,8 @@ import { createGroup, updateGroup, type Group, type GroupInput } from '../../dom
 import { newId } from '../../domain/ids';
 import { isMemberOn, type Membership } from '../../domain/membership';
 import { buildSearchIndex } from '../../domain/search';
+import { isFirstSync } from '../../sync/client/status';
+import { useSyncStore } from '../stores';
 import { useData } from './DataProvider';
 import { useLiveQuery } from './live';
 
@@ -41,7 +43,11 @@ export function useGroups(
 ): { groups: GroupRow[] | null; total: number } {
   const { db } = useData();
   const all = useLiveQuery(db.groups, {}, 'all');
-  const memberships = useLiveQuery(db.memberships, {}, 'all');
+  // Counting reads every membership again each time they change: while the first sync
+  // brings them in, page after page, that would be quadratic work and slow the sync down.
+  // The counts show once it is done (or at once when there is no sync to wait for).
+  const firstSync = useSyncStore((s) => isFirstSync(s.status));
+  const memberships = useLiveQuery(db.memberships, {}, 'all', firstSync);
   // Work that depends on the data is done when the data changes, not on every keystroke:
   // a keystroke only scans the pre-folded, pre-sorted rows.
   const counts = useMemo(() => (memberships ? countMembers(memberships, today()) : null), [memberships]);

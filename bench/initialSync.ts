@@ -1,0 +1,203 @@
+/**
+ * Initial sync to a fresh device, side by side in one run (issue 7, part 1 and 5):
+ *
+ * - Cohort: the app in Chromium signs in on a fresh device and syncs from the real
+ *   server (embedded storage and PostgreSQL) until everything is on the device;
+ * - the raw floor: the same browser fetches the same pull pages as JSON and `bulkPut`s
+ *   them into a bare Dexie table, nothing else;
+ * - the peer: PouchDB in the same browser replicates the same documents from
+ *   express-pouchdb on 127.0.0.1.
+ *
+ * Ratios pair the runs of one invocation (Cohort's run i against the floor's run i).
+ */
+import type { Browser } from '@playwright/test';
+import { startTestServer, type StorageKind, type TestServer } from '../sync/server/testing';
+import { signInAndSync, progress, type BenchApp, type Figure, type SyncedDevice } from './browser';
+import { loadDataset, type Dataset, type DatasetSize } from './dataset';
+import { pouchReplication, startPouchPeer } from './pouch';
+
+export const COLLECTIONS = ['groups', 'clients', 'memberships'] as const;
+
+export type WireDoc = { id: string; _deleted: boolean } & Record<string, unknown>;
+
+/** Every document of a collection through the sync pull endpoint, page by page. */
+export async function pullEverything(
+  serverUrl: string,
+  token: string,
+  collection: string,
+  onPage: (documents: WireDoc[]) => void,
+): Promise<void> {
+  let checkpoint: unknown = null;
+  for (;;) {
+    const q = new URLSearchParams({
+      limit: '1000',
+      ...(checkpoint ? { checkpoint: JSON.stringify(checkpoint) } : {}),
+    });
+    const res = await fetch(`${serverUrl}/api/v1/sync/${collection}/pull?${q}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    if (!res.ok) throw new Error(`pull ${collection}: ${res.status}`);
+    const page = (await res.json()) as { documents: WireDoc[]; checkpoint: unknown };
+    onPage(page.documents);
+    checkpoint = page.checkpoint;
+    if (page.documents.length < 1000) return;
+  }
+}
+
+/** The raw floor: fetch the pull pages and bulkPut them into a bare Dexie table, in a page on the server's origin. */
+export async function rawFloor(browser: Browser, serverUrl: string, token: string): Promise<number> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  try {
+    // A page without the app's CSP, on the server's own origin (IndexedDB needs a real origin).
+    await page.goto(`${serverUrl}/api/v1/health`);
+    await page.addScriptTag({ path: 'node_modules/dexie/dist/dexie.js' });
+    return await page.evaluate<number>(`(async () => {
+      const db = new Dexie('floor');
+      db.version(1).stores({ groups: 'id', clients: 'id', memberships: 'id' });
+      await db.open();
+      const t0 = performance.now();
+      for (const collection of ${JSON.stringify(COLLECTIONS)}) {
+        let checkpoint = null;
+        for (;;) {
+          const q = new URLSearchParams({ limit: '1000' });
+          if (checkpoint) q.set('checkpoint', JSON.stringify(checkpoint));
+          const res = await fetch('${serverUrl}/api/v1/sync/' + collection + '/pull?' + q, {
+            headers: { authorization: 'Bearer ${token}' },
+          });
+          const page = await res.json();
+          await db.table(collection).bulkPut(page.documents);
+          checkpoint = page.checkpoint;
+          if (page.documents.length < 1000) break;
+        }
+      }
+      return (performance.now() - t0) / 1000;
+    })()`);
+  } finally {
+    await context.close();
+  }
+}
+
+export type DatasetSpec = { name: string; size: DatasetSize };
+
+export type SyncRun = {
+  figures: Figure[];
+  /** Cohort's seconds on embedded storage, per run (for the growth series). */
+  cohortSeconds: number[];
+  floorSeconds: number[];
+  docs: number;
+};
+
+type Options = {
+  runs: number;
+  storages: StorageKind[];
+  withPeer: boolean;
+  /** Keep the last device of the embedded server open (for the interaction figures). */
+  keepDevice?: (device: SyncedDevice, dataset: Dataset, server: TestServer) => Promise<void>;
+  timeoutMs: number;
+};
+
+const n = (x: number) => x.toLocaleString('en');
+
+/** Initial sync of `spec` by Cohort on each storage, the raw floor and (optionally) PouchDB, `runs` times each. */
+export async function initialSync(app: BenchApp, spec: DatasetSpec, options: Options): Promise<SyncRun> {
+  const { size } = spec;
+  const label = `"${spec.name}" (${n(size.clients)} clients, ${n(size.groups)} groups, ${n(size.memberships)} memberships)`;
+  const figures: Figure[] = [];
+  const result: SyncRun = { figures, cohortSeconds: [], floorSeconds: [], docs: 0 };
+  const pouchSeconds: number[] = [];
+  for (const kind of options.storages) {
+    const server = await startTestServer(kind);
+    try {
+      progress(`${spec.name}: loading ${label} into ${kind}`);
+      const dataset = await loadDataset(server.db, 'org-demo', size);
+      const { token } = await server.login('admin@demo.test');
+      // What the server holds, counted through the pull endpoint, and the same live documents for PouchDB.
+      const withPeer = kind === 'embedded' && options.withPeer;
+      const pouchDocs: object[] = [];
+      let groups = 0;
+      let docs = 0;
+      for (const collection of COLLECTIONS) {
+        await pullEverything(server.url, token, collection, (page) => {
+          docs += page.length;
+          for (const { id, _deleted, ...rest } of page) {
+            if (_deleted) continue;
+            if (collection === 'groups') groups += 1;
+            if (withPeer) pouchDocs.push({ _id: `${collection}:${id}`, ...rest });
+          }
+        });
+      }
+      result.docs = docs;
+      const seconds: number[] = [];
+      const heaps: number[] = [];
+      if (withPeer) progress(`loading ${n(pouchDocs.length)} documents into the PouchDB peer`);
+      const peer = withPeer ? await startPouchPeer(pouchDocs) : null;
+      try {
+        for (let run = 0; run < options.runs; run++) {
+          progress(`${spec.name} on ${kind}, run ${run + 1}/${options.runs}: Cohort`);
+          const device = await signInAndSync(app, server.url, groups, options.timeoutMs);
+          seconds.push(device.seconds);
+          heaps.push(device.peakHeapMb);
+          progress(
+            `  ${device.seconds.toFixed(1)} s, ${n(Math.round(docs / device.seconds))} docs/s, peak heap ${device.peakHeapMb.toFixed(0)} MB`,
+          );
+          const last = run === options.runs - 1;
+          if (last && kind === 'embedded' && options.keepDevice)
+            await options.keepDevice(device, dataset, server);
+          await device.context.close();
+          if (kind !== 'embedded') continue;
+          progress(`${spec.name}, run ${run + 1}/${options.runs}: raw floor`);
+          result.floorSeconds.push(await rawFloor(app.browser, server.url, token));
+          progress(`  floor ${result.floorSeconds.at(-1)?.toFixed(1)} s`);
+          if (peer) {
+            progress(`${spec.name}, run ${run + 1}/${options.runs}: PouchDB`);
+            pouchSeconds.push(await pouchReplication(app.browser, peer.url));
+            progress(`  PouchDB ${pouchSeconds.at(-1)?.toFixed(1)} s`);
+          }
+        }
+      } finally {
+        await peer?.close();
+      }
+      if (kind === 'embedded') result.cohortSeconds = seconds;
+      figures.push(
+        { name: `sync ${spec.name}: Cohort from ${kind}, sign-in to synced`, unit: 's', values: seconds },
+        {
+          name: `sync ${spec.name}: Cohort from ${kind}, rate`,
+          unit: 'docs/s',
+          values: seconds.map((s) => docs / s),
+        },
+        { name: `sync ${spec.name}: Cohort from ${kind}, peak renderer JS heap`, unit: 'MB', values: heaps },
+      );
+    } finally {
+      await server.close();
+    }
+  }
+  const ratio = (a: number[], b: number[]) => a.map((x, i) => x / (b[i] ?? NaN));
+  figures.push(
+    {
+      name: `sync ${spec.name}: raw floor, fetch + Dexie bulkPut of the same ${n(result.docs)} documents`,
+      unit: 's',
+      values: result.floorSeconds,
+    },
+    {
+      name: `sync ${spec.name}: Cohort (embedded) ÷ raw floor (target ≤ 2)`,
+      unit: '×',
+      values: ratio(result.cohortSeconds, result.floorSeconds),
+    },
+  );
+  if (pouchSeconds.length) {
+    figures.push(
+      {
+        name: `sync ${spec.name}: PouchDB replicating the same documents from express-pouchdb`,
+        unit: 's',
+        values: pouchSeconds,
+      },
+      {
+        name: `sync ${spec.name}: PouchDB ÷ Cohort (embedded) (target ≥ 3)`,
+        unit: '×',
+        values: ratio(pouchSeconds, result.cohortSeconds),
+      },
+    );
+  }
+  return result;
+}
