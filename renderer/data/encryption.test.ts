@@ -84,6 +84,22 @@ describe('client fields encrypted at rest', () => {
     expect((await db.clients.find().exec()).map((c) => c.name)).toEqual(['Ioana Secretescu']);
   });
 
+  it('seals local documents (the outbox and the conflict log hold client records) and reads them plain', async () => {
+    const name = `enc-local-${Date.now()}`;
+    const key = await importKey(newRawKey());
+    const options = { name, storage: storage(), multiInstance: false, encryptionKey: key };
+    const db = await createCohortDatabase(options);
+    const entry = JSON.stringify({ id: 'ioana', name: 'Ioana Secretescu', email: 'ioana@private.test' });
+    await db.upsertLocal('sync-outbox', { entries: { 'clients/ioana': entry } });
+    const raw = await rawRecords(name);
+    expect(raw).toContain('sealed');
+    for (const secret of ['Ioana', 'Secretescu', 'private.test']) expect(raw).not.toContain(secret);
+    await db.close();
+    const again = await createCohortDatabase(options);
+    open.push(again);
+    expect((await again.getLocal('sync-outbox'))?.get('entries')).toEqual({ 'clients/ioana': entry });
+  });
+
   it('encrypts clients stored before encryption when the database is next opened (schema v0 → v1)', async () => {
     const name = `upgrade-${Date.now()}`;
     const old = await createRxDatabase({ name, storage: storage(), multiInstance: false });

@@ -77,12 +77,43 @@ function encryptedPaths(schema: RxJsonSchema<unknown>): string[] {
   return fields.every((f) => replicated.includes(f)) ? fields.map((f) => `docData.${f}`) : [];
 }
 
-/** `storage`, with the fields of ENCRYPTED_FIELDS encrypted under `key`. */
+/**
+ * RxDB's local documents: the sync outbox and the conflict log keep whole client records
+ * (names, emails) in their `data`, so all of it is sealed as one value.
+ */
+const LOCAL_DOCUMENT_TITLE = 'RxLocalDocument';
+
+/** A local document's `data` as stored: `{sealed}` when encrypted, anything else as written before encryption. */
+export async function openLocalData(key: FieldKey, data: unknown): Promise<unknown> {
+  const sealed = data && typeof data === 'object' ? (data as { sealed?: unknown }).sealed : undefined;
+  return typeof sealed === 'string' ? (JSON.parse(await decryptValue(key, sealed)) as unknown) : data;
+}
+
+export async function sealLocalData(key: FieldKey, data: unknown): Promise<{ sealed: string }> {
+  return { sealed: await encryptValue(key, JSON.stringify(data)) };
+}
+
+/** `storage`, with the fields of ENCRYPTED_FIELDS and the data of local documents encrypted under `key`. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- RxDB's storage type is generic over internals
 export function encryptedFieldsStorage(storage: RxStorage<any, any>, key: FieldKey): RxStorage<any, any> {
   return {
     ...storage,
     async createStorageInstance<T>(params: RxStorageInstanceCreationParams<T, unknown>) {
+      if ((params.schema as RxJsonSchema<unknown>).title === LOCAL_DOCUMENT_TITLE) {
+        const local = await storage.createStorageInstance(params);
+        return wrapRxStorageInstance(
+          params.schema,
+          local,
+          (async (doc: { data?: unknown }) => ({
+            ...doc,
+            data: await sealLocalData(key, doc.data),
+          })) as never,
+          (async (doc: { data?: unknown }) => ({
+            ...doc,
+            data: await openLocalData(key, doc.data),
+          })) as never,
+        );
+      }
       const paths = encryptedPaths(params.schema as RxJsonSchema<unknown>);
       if (paths.length === 0) return storage.createStorageInstance(params);
       const instance = await storage.createStorageInstance({

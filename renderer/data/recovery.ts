@@ -19,6 +19,7 @@ import type { SyncDocument } from '../../domain/merge';
 import { Outbox } from '../../sync/client/outbox';
 import { SYNC_COLLECTIONS, type SyncCollection } from '../../sync/protocol';
 import { createCohortDatabase, type CohortDatabase, type DatabaseOptions } from './database';
+import { openLocalData, sealLocalData, type FieldKey } from './encryption';
 import {
   clearRecoveringNote,
   deleteIndexedDb,
@@ -74,7 +75,7 @@ const OUTBOX_DOC = 'sync-outbox';
 
 export async function openLocalDatabase(options: OpenLocalOptions): Promise<OpenedDatabase> {
   const { indexedDb, notes, ...database } = options;
-  const interrupted = readRecoveryNote(database.name, notes);
+  const interrupted = await readRecoveryNote(database.name, notes, database.encryptionKey);
   const existed = (await indexedDbNames(database.name, indexedDb.indexedDB)).length > 0;
   let db: CohortDatabase;
   try {
@@ -108,9 +109,9 @@ async function rebuild(
   reason: UnusableReason,
   interrupted: Recovery | null,
 ): Promise<OpenedDatabase> {
-  const salvage = await readUnsentChanges(options.name, env);
+  const salvage = await readUnsentChanges(options.name, env, options.encryptionKey);
   const recovery: Recovery = { reason, ...(interrupted ? combine(interrupted, salvage) : salvage) };
-  writeRecoveryNote(options.name, recovery, notes);
+  await writeRecoveryNote(options.name, recovery, notes, options.encryptionKey);
   await deleteIndexedDb(options.name, env.indexedDB);
   return finishRecovery(await createCohortDatabase(options), notes, recovery);
 }
@@ -155,15 +156,25 @@ export async function reapply(db: CohortDatabase, changes: SalvagedChange[]): Pr
   return failed;
 }
 
-/** The unsent changes of database `name`, read with Dexie straight from its local-documents store. */
-export async function readUnsentChanges(name: string, env: IndexedDbEnvironment): Promise<Salvage> {
+/**
+ * The unsent changes of database `name`, read with Dexie straight from its local-documents
+ * store (and decrypted with `key`, as encryption.ts sealed them).
+ */
+export async function readUnsentChanges(
+  name: string,
+  env: IndexedDbEnvironment,
+  key?: FieldKey,
+): Promise<Salvage> {
   const suffix = `--${getCollectionLocalInstanceName('')}`;
   const store = (await indexedDbNames(name, env.indexedDB)).find((db) => db.endsWith(suffix));
   if (!store) return { changes: [], lost: 0, unreadable: false };
   const dexie = new Dexie(store, { indexedDB: env.indexedDB, IDBKeyRange: env.IDBKeyRange });
   try {
     await dexie.open();
-    return salvageOutbox(await dexie.table(DEXIE_DOCS_TABLE_NAME).get(OUTBOX_DOC));
+    const record = (await dexie.table(DEXIE_DOCS_TABLE_NAME).get(OUTBOX_DOC)) as
+      { data?: unknown } | undefined;
+    if (record && key) record.data = await openLocalData(key, record.data);
+    return salvageOutbox(record);
   } catch {
     return { changes: [], lost: 0, unreadable: true };
   } finally {
@@ -240,7 +251,8 @@ type RecoveryNote = {
   entries: Record<string, string>;
 };
 
-function writeRecoveryNote(name: string, recovery: Recovery, notes: NoteStore): void {
+/** The note holds client records: sealed with the database's key, like the database itself. */
+async function writeRecoveryNote(name: string, recovery: Recovery, notes: NoteStore, key?: FieldKey) {
   const entries = Object.fromEntries(
     recovery.changes.map((c) => [`${c.collection}/${c.doc.id}`, stableStringify(c.doc)]),
   );
@@ -251,17 +263,18 @@ function writeRecoveryNote(name: string, recovery: Recovery, notes: NoteStore): 
     entries,
   };
   try {
-    saveRecoveringNote(name, JSON.stringify(note), notes);
+    saveRecoveringNote(name, JSON.stringify(key ? await sealLocalData(key, note) : note), notes);
   } catch {
     // localStorage full: the rebuild goes on; only a failure before its end would lose the changes.
   }
 }
 
-function readRecoveryNote(name: string, notes: NoteStore): Recovery | null {
+async function readRecoveryNote(name: string, notes: NoteStore, key?: FieldKey): Promise<Recovery | null> {
   const text = recoveringNote(name, notes);
   if (!text) return null;
   try {
-    const note = JSON.parse(text) as Partial<RecoveryNote>;
+    const stored = JSON.parse(text) as unknown;
+    const note = (key ? await openLocalData(key, stored) : stored) as Partial<RecoveryNote>;
     const salvage = salvageOutbox({ data: { entries: note.entries } });
     return {
       ...salvage,

@@ -206,7 +206,7 @@ describe('recovering an unusable local database', () => {
     expect((await groupsOf(db)).size).toBeGreaterThan(2);
   });
 
-  it('rebuilds data the laptop’s key no longer decrypts, keeping its unsent changes', async () => {
+  it('rebuilds data the laptop’s key no longer decrypts; its sealed unsent changes are reported unreadable', async () => {
     const name = freshName('rekeyed');
     const first = await createCohortDatabase({
       ...localOptions(name, memoryNotes()),
@@ -217,18 +217,20 @@ describe('recovering an unusable local database', () => {
     await first.upsertLocal('sync-outbox', { entries: { 'clients/clara': entry(client) } });
     await first.close();
 
-    // The key was lost (browser storage cleared, keyring reset): a new one is made.
+    // The key was lost (browser storage cleared, keyring reset): a new one is made. The outbox
+    // is sealed with the old key like the clients themselves, so nothing of it can be read:
+    // the user is told, and the client is not in the rebuilt database.
     const { db, notice } = await openLocal(
       localOptions(name, memoryNotes(), { encryptionKey: await importKey(newRawKey()) }),
     );
     expect(notice).toEqual({
       kind: 'recovered',
       reason: 'undecryptable',
-      kept: 1,
+      kept: 0,
       lost: 0,
-      unreadable: false,
+      unreadable: true,
     });
-    expect((await db.clients.findOne('clara').exec())?.toJSON()).toMatchObject({ email: 'clara@example.nl' });
+    expect(await db.clients.findOne('clara').exec()).toBeNull();
   });
 
   it('reports a database wiped after a completed sync, and not a first open or one after sign-out', async () => {
