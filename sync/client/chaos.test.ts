@@ -23,9 +23,11 @@ import { stableStringify, toWireDocument } from '../../domain/documents';
 import { createGroup } from '../../domain/group';
 import { createMembership, membershipId } from '../../domain/membership';
 import type { SyncDocument } from '../../domain/merge';
-import { SYNC_COLLECTIONS, type SyncCollection } from '../protocol';
+import type { SyncCollection } from '../protocol';
 import { startTestServer, type TestServer } from '../server/testing';
 import { openTestDevice, type TestDevice } from '../testing/devices';
+import { waitUntilConverged } from '../testing/deviceWrites';
+import type { State } from '../testing/pushBurst';
 import { seededRandom } from '../testing/random';
 
 const LONG = process.env.npm_lifecycle_event === 'test:chaos';
@@ -358,64 +360,16 @@ function remove(
   return patch(d, collection, id, () => ({}), now, true);
 }
 
-type State = Record<SyncCollection, Map<string, SyncDocument>>;
-
 /** Waits until every device holds the server's live documents; returns the server's state (deleted ones included). */
 async function converge(server: TestServer, devices: TestDevice[], seed: number): Promise<State> {
   const { token } = await server.login('admin@demo.test');
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    for (const d of devices) d.sync.syncNow();
-    await Promise.all(devices.map((d) => d.sync.awaitInSync()));
-    const serverState = await serverDocuments(server.url, token);
-    let difference = '';
-    for (const d of devices) {
-      for (const collection of SYNC_COLLECTIONS) {
-        const local = new Map(
-          (await d.db.collections[collection].find().exec()).map((x) => [
-            x.primary,
-            stableStringify(toWireDocument(x.toJSON())),
-          ]),
-        );
-        const remote = new Map(
-          [...serverState[collection].values()]
-            .filter((x) => !x._deleted)
-            .map((x) => [x.id, stableStringify(x)]),
-        );
-        for (const id of new Set([...local.keys(), ...remote.keys()])) {
-          if (local.get(id) !== remote.get(id)) {
-            difference = `${d.name} ${collection}/${id}: device ${local.get(id) ?? 'absent'}, server ${remote.get(id) ?? 'absent'}`;
-          }
-        }
-      }
-    }
-    const pending = devices.reduce((n, d) => n + d.sync.status$.value.pending, 0);
-    if (!difference && pending === 0) return serverState;
-    if (Date.now() > deadline) {
-      throw new Error(`seed ${seed}: no convergence after 60 s (${pending} changes waiting): ${difference}`);
-    }
-    await sleep(200);
+  try {
+    return await waitUntilConverged(server.url, token, devices, 60_000);
+  } catch (error) {
+    throw new Error(`seed ${seed}: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
-}
-
-async function serverDocuments(url: string, token: string): Promise<State> {
-  const state = {} as State;
-  for (const collection of SYNC_COLLECTIONS) {
-    state[collection] = new Map();
-    let checkpoint: unknown = null;
-    for (;;) {
-      const query = new URLSearchParams({ limit: '1000' });
-      if (checkpoint) query.set('checkpoint', JSON.stringify(checkpoint));
-      const res = await fetch(`${url}/api/v1/sync/${collection}/pull?${query.toString()}`, {
-        headers: { authorization: `Bearer ${token}` },
-      });
-      const page = (await res.json()) as { documents: SyncDocument[]; checkpoint: unknown };
-      for (const doc of page.documents) state[collection].set(doc.id, doc);
-      checkpoint = page.checkpoint;
-      if (page.documents.length < 1000) break;
-    }
-  }
-  return state;
 }
 
 function checkReferences(state: State) {

@@ -70,6 +70,8 @@ export type TestServerOptions = {
   rateLimitPerMinute?: number;
   /** Where the request log goes (none when absent). */
   logStream?: NodeJS.WritableStream;
+  /** How long a sign-in lasts (default: an hour). */
+  tokenTtlMs?: number;
 };
 
 export async function startTestServer(
@@ -90,7 +92,7 @@ export async function startTestServer(
       db,
       bus,
       config: {
-        tokenTtlMs: 3600_000,
+        tokenTtlMs: options.tokenTtlMs ?? 3600_000,
         logLevel: options.logStream ? 'info' : 'silent',
         rateLimitPerMinute: options.rateLimitPerMinute ?? 100_000,
       },

@@ -123,4 +123,34 @@ describe.each(testStorages())('auth over HTTP (%s storage)', (storage) => {
     expect((await post('/api/v1/auth/logout', {}, { authorization: `Bearer ${token}` })).status).toBe(204);
     expect((await ended) - signedOut).toBeLessThan(2000);
   });
+
+  it('stores passwords only as argon2id hashes', async () => {
+    const rows = await server.db.query<{ email: string; password_hash: string }>(
+      'SELECT email, password_hash FROM users',
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      expect(row.password_hash, row.email).toMatch(/^\$argon2id\$/);
+      expect(row.password_hash).not.toContain('cohort-demo');
+    }
+  });
+});
+
+describe('a sign-in that has expired', () => {
+  it('is refused (401) once its lifetime is over, and a new sign-in works', async () => {
+    const server = await startTestServer('embedded', { tokenTtlMs: 1_000 });
+    try {
+      const { token } = await server.login('admin@demo.test');
+      const me = () => fetch(`${server.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+      expect((await me()).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 1_100));
+      const expired = await me();
+      expect(expired.status).toBe(401);
+      expect(((await expired.json()) as Body).error.code).toEqual(expect.any(String));
+      const again = await server.login('admin@demo.test');
+      expect(again.token).not.toBe(token);
+    } finally {
+      await server.close();
+    }
+  });
 });
