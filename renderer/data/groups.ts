@@ -1,34 +1,17 @@
 /** Hooks the group screens use: live, filtered lists and the writes. */
 import { useMemo } from 'react';
 import type { Client } from '../../domain/client';
-import { today } from '../../domain/dates';
 import { createGroup, updateGroup, type Group, type GroupInput } from '../../domain/group';
 import { newId } from '../../domain/ids';
-import { isMemberOn, type Membership } from '../../domain/membership';
+import type { Membership } from '../../domain/membership';
 import { buildSearchIndex } from '../../domain/search';
-import { isFirstSync } from '../../sync/client/status';
-import { useSyncStore } from '../stores';
 import { useData } from './DataProvider';
 import { useLiveQuery } from './live';
+import { useMemberCounts } from './memberCounts';
 
 export type GroupSort = 'name' | '-name';
 /** A group in the overview; the counts are null until the memberships have been read. */
 export type GroupRow = Group & { memberCount: number | null; activeCount: number | null };
-
-/** Member counts per group: all memberships, and those active on `day`. */
-export function countMembers(
-  memberships: Membership[],
-  day: string,
-): Map<string, { all: number; active: number }> {
-  const counts = new Map<string, { all: number; active: number }>();
-  for (const m of memberships) {
-    const c = counts.get(m.groupId) ?? { all: 0, active: 0 };
-    c.all += 1;
-    if (isMemberOn(m, day)) c.active += 1;
-    counts.set(m.groupId, c);
-  }
-  return counts;
-}
 
 export function sortByName<T extends { name: string }>(items: T[], direction: 'asc' | 'desc'): T[] {
   const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
@@ -43,14 +26,9 @@ export function useGroups(
 ): { groups: GroupRow[] | null; total: number } {
   const { db } = useData();
   const all = useLiveQuery(db.groups, {}, 'all');
-  // Counting reads every membership again each time they change: while the first sync
-  // brings them in, page after page, that would be quadratic work and slow the sync down.
-  // The counts show once it is done (or at once when there is no sync to wait for).
-  const firstSync = useSyncStore((s) => isFirstSync(s.status));
-  const memberships = useLiveQuery(db.memberships, {}, 'all', firstSync);
+  const counts = useMemberCounts(db.memberships);
   // Work that depends on the data is done when the data changes, not on every keystroke:
   // a keystroke only scans the pre-folded, pre-sorted rows.
-  const counts = useMemo(() => (memberships ? countMembers(memberships, today()) : null), [memberships]);
   const sorted = useMemo(() => {
     // The list shows as soon as the groups are read; counts follow when the memberships are.
     if (!all) return null;

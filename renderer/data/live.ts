@@ -4,23 +4,16 @@ import type { MangoQuery, RxCollection } from 'rxdb';
 
 /**
  * `key` stands for the query: callers pass a string of everything it depends on. Until
- * the query for the current key has answered, the result is null (loading). While
- * `paused`, the query is not run at all and the result is null.
+ * the query for the current key has answered, the result is null (loading).
  */
-export function useLiveQuery<T>(
-  collection: RxCollection<T>,
-  query: MangoQuery<T>,
-  key: string,
-  paused = false,
-): T[] | null {
+export function useLiveQuery<T>(collection: RxCollection<T>, query: MangoQuery<T>, key: string): T[] | null {
   const [state, setState] = useState<{ collection: RxCollection<T>; key: string; docs: T[] } | null>(null);
   useEffect(() => {
-    if (paused) return;
     const sub = collection
       .find(query)
       .$.subscribe((results) => setState({ collection, key, docs: results.map((d) => d.toJSON() as T) }));
     return () => sub.unsubscribe();
     // eslint-disable-next-line react-hooks/exhaustive-deps -- `key` stands for `query`
-  }, [collection, key, paused]);
-  return !paused && state && state.key === key && state.collection === collection ? state.docs : null;
+  }, [collection, key]);
+  return state && state.key === key && state.collection === collection ? state.docs : null;
 }

@@ -26,8 +26,3 @@ export function syncPhase(facts: SyncFacts): SyncPhase {
   if (facts.pending > 0) return 'waiting';
   return facts.lastSyncedAt === null ? 'syncing' : 'synced';
 }
-
-/** The device is online and still in its first sync since the app started (nothing has completed yet). */
-export function isFirstSync(status: SyncStatus | null): boolean {
-  return status !== null && status.phase === 'syncing' && status.lastSyncedAt === null;
-}

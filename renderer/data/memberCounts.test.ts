@@ -1,0 +1,69 @@
+import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createGroup } from '../../domain/group';
+import { createMembership, type Membership } from '../../domain/membership';
+import { createCohortDatabase, type CohortDatabase } from './database';
+import { MemberTally, watchMemberCounts, type MemberCounts } from './memberCounts';
+
+const open: CohortDatabase[] = [];
+afterEach(async () => {
+  for (const db of open.splice(0)) await db.close();
+});
+
+const stored = (m: Membership, lwt: number, deleted = false) => ({ ...m, _deleted: deleted, _meta: { lwt } });
+
+describe('member counts', () => {
+  it('a tally keeps the newest state of each membership, deletions included', () => {
+    const tally = new MemberTally();
+    const a = createMembership('g1', 'c1', { startDate: '2020-01-01' }, 1);
+    const ended = createMembership('g1', 'c2', { startDate: '2020-01-01', endDate: '2020-02-01' }, 1);
+    const moved = createMembership('g2', 'c3', { startDate: '2020-01-01' }, 1);
+    tally.apply(stored(a, 10));
+    tally.apply(stored(ended, 10));
+    tally.apply(stored(moved, 10));
+    expect(tally.counts('2026-01-01')).toEqual(
+      new Map([
+        ['g1', { all: 2, active: 1 }],
+        ['g2', { all: 1, active: 1 }],
+      ]),
+    );
+    tally.apply(stored(moved, 20, true));
+    // An older state read late (the first read racing a change) does not bring it back.
+    tally.apply(stored(moved, 15));
+    expect(tally.counts('2026-01-01').get('g2')).toBeUndefined();
+  });
+
+  it('follows a real database: the first read, then inserts, edits and deletions', async () => {
+    const db = await createCohortDatabase({
+      name: `counts-${Date.now()}`,
+      storage: getRxStorageMemory(),
+      multiInstance: false,
+    });
+    open.push(db);
+    await db.groups.bulkInsert(
+      ['g1', 'g2'].map((id) => createGroup({ name: id, description: '', metadata: {} }, id, 1)),
+    );
+    await db.memberships.bulkInsert(
+      ['c1', 'c2', 'c3'].map((c) => createMembership('g1', c, { startDate: '2020-01-01' }, 1)),
+    );
+    const seen: MemberCounts[] = [];
+    const stop = watchMemberCounts(db.memberships, (counts) => seen.push(counts));
+    await vi.waitFor(() => expect(seen.at(-1)?.get('g1')).toEqual({ all: 3, active: 3 }));
+
+    await db.memberships.insert(createMembership('g2', 'c1', { startDate: '2020-01-01' }, 2));
+    const c2 = await db.memberships
+      .findOne(createMembership('g1', 'c2', { startDate: '2020-01-01' }, 1).id)
+      .exec();
+    await c2?.incrementalPatch({ endDate: '2020-06-01', updatedAt: 3 });
+    const c3 = await db.memberships
+      .findOne(createMembership('g1', 'c3', { startDate: '2020-01-01' }, 1).id)
+      .exec();
+    await c3?.remove();
+    await vi.waitFor(() => {
+      const last = seen.at(-1);
+      expect(last?.get('g1')).toEqual({ all: 2, active: 1 });
+      expect(last?.get('g2')).toEqual({ all: 1, active: 1 });
+    });
+    stop();
+  });
+});

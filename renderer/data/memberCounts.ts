@@ -1,0 +1,99 @@
+/**
+ * Member counts per group for the overview, kept by a tally instead of a live query over
+ * every membership: one read of all memberships straight from storage (plain records, no
+ * RxDocument for each of 500,000), then each change event adjusts the tally. A live
+ * query would read and copy every membership again on each change — quadratic while the
+ * first sync brings them in page after page, and seconds per edit in a large network.
+ */
+import { useEffect, useState } from 'react';
+import { normalizeMangoQuery, prepareQuery, type MangoQuerySelector, type RxCollection } from 'rxdb';
+import { today } from '../../domain/dates';
+import { isMemberOn, type Membership } from '../../domain/membership';
+
+export type MemberCounts = Map<string, { all: number; active: number }>;
+
+type Stored = Membership & { _deleted?: boolean; _meta?: { lwt?: number } };
+type Entry = { membership: Membership; deleted: boolean; lwt: number };
+
+/** The latest known state of every membership, by id; an older state never replaces a newer one. */
+export class MemberTally {
+  private readonly byId = new Map<string, Entry>();
+
+  /** A membership's state as stored (its `_meta.lwt` says how recent it is). */
+  apply(doc: Stored): void {
+    const lwt = doc._meta?.lwt ?? 0;
+    const held = this.byId.get(doc.id);
+    if (held && held.lwt > lwt) return;
+    this.byId.set(doc.id, { membership: doc, deleted: doc._deleted === true, lwt });
+  }
+
+  /** Members per group: all of them, and those in the group on `day`. */
+  counts(day: string): MemberCounts {
+    const counts: MemberCounts = new Map();
+    for (const { membership, deleted } of this.byId.values()) {
+      if (deleted) continue;
+      const c = counts.get(membership.groupId) ?? { all: 0, active: 0 };
+      c.all += 1;
+      if (isMemberOn(membership, day)) c.active += 1;
+      counts.set(membership.groupId, c);
+    }
+    return counts;
+  }
+}
+
+/** How often the counts are handed to the screen while changes stream in. */
+const PUBLISH_MS = 250;
+
+/**
+ * Calls `onCounts` with the member counts per group once every membership has been read,
+ * then after changes (at most every PUBLISH_MS). Returns the function that stops it.
+ */
+export function watchMemberCounts(
+  collection: RxCollection<Membership>,
+  onCounts: (counts: MemberCounts) => void,
+): () => void {
+  const tally = new MemberTally();
+  let ready = false;
+  let closed = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const publish = () => {
+    timer = undefined;
+    if (!closed) onCounts(tally.counts(today()));
+  };
+  // Listen first, then read: a change made during the read is not missed, and the tally
+  // keeps whichever state is newer.
+  const sub = collection.$.subscribe((event) => {
+    tally.apply({
+      ...event.documentData,
+      _deleted: event.operation === 'DELETE' || event.documentData._deleted,
+    });
+    if (ready) timer ??= setTimeout(publish, PUBLISH_MS);
+  });
+  const schema = collection.schema.jsonSchema;
+  const everything = prepareQuery(
+    schema,
+    normalizeMangoQuery(schema, { selector: { _deleted: { $eq: false } } as MangoQuerySelector<Membership> }),
+  );
+  collection.storageInstance
+    .query(everything)
+    .then(({ documents }) => {
+      for (const doc of documents) tally.apply(doc);
+      ready = true;
+      publish();
+    })
+    .catch((error: unknown) => console.error('Cohort: the member counts could not be read', error));
+  return () => {
+    closed = true;
+    sub.unsubscribe();
+    clearTimeout(timer);
+  };
+}
+
+/** Member counts per group, live; null until every membership has been read once. */
+export function useMemberCounts(collection: RxCollection<Membership>): MemberCounts | null {
+  const [state, setState] = useState<{ collection: RxCollection<Membership>; counts: MemberCounts } | null>(
+    null,
+  );
+  useEffect(() => watchMemberCounts(collection, (counts) => setState({ collection, counts })), [collection]);
+  return state?.collection === collection ? state.counts : null;
+}
