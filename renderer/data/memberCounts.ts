@@ -13,7 +13,14 @@ import { isMemberOn, type Membership } from '../../domain/membership';
 export type MemberCounts = Map<string, { all: number; active: number }>;
 
 type Stored = Membership & { _deleted?: boolean; _meta?: { lwt?: number } };
-type Entry = { membership: Membership; deleted: boolean; lwt: number };
+/** Only what counting needs: half a million full records would weigh hundreds of MB. */
+type Entry = {
+  groupId: string;
+  startDate: string;
+  endDate: string | undefined;
+  deleted: boolean;
+  lwt: number;
+};
 
 /** The latest known state of every membership, by id; an older state never replaces a newer one. */
 export class MemberTally {
@@ -24,18 +31,24 @@ export class MemberTally {
     const lwt = doc._meta?.lwt ?? 0;
     const held = this.byId.get(doc.id);
     if (held && held.lwt > lwt) return;
-    this.byId.set(doc.id, { membership: doc, deleted: doc._deleted === true, lwt });
+    this.byId.set(doc.id, {
+      groupId: doc.groupId,
+      startDate: doc.startDate,
+      endDate: doc.endDate,
+      deleted: doc._deleted === true,
+      lwt,
+    });
   }
 
   /** Members per group: all of them, and those in the group on `day`. */
   counts(day: string): MemberCounts {
     const counts: MemberCounts = new Map();
-    for (const { membership, deleted } of this.byId.values()) {
-      if (deleted) continue;
-      const c = counts.get(membership.groupId) ?? { all: 0, active: 0 };
+    for (const entry of this.byId.values()) {
+      if (entry.deleted) continue;
+      const c = counts.get(entry.groupId) ?? { all: 0, active: 0 };
       c.all += 1;
-      if (isMemberOn(membership, day)) c.active += 1;
-      counts.set(membership.groupId, c);
+      if (isMemberOn(entry, day)) c.active += 1;
+      counts.set(entry.groupId, c);
     }
     return counts;
   }
