@@ -9,6 +9,9 @@ import type { MangoQuery, RxCollection } from 'rxdb';
 export function useLiveQuery<T>(collection: RxCollection<T>, query: MangoQuery<T>, key: string): T[] | null {
   const [state, setState] = useState<{ collection: RxCollection<T>; key: string; docs: T[] } | null>(null);
   useEffect(() => {
+    // Signing out removes the database while the screens are still mounted: a removed
+    // database has no collections left to query.
+    if (!isOpen(collection)) return;
     const sub = collection
       .find(query)
       .$.subscribe((results) => setState({ collection, key, docs: results.map((d) => d.toJSON() as T) }));
@@ -16,4 +19,9 @@ export function useLiveQuery<T>(collection: RxCollection<T>, query: MangoQuery<T
     // eslint-disable-next-line react-hooks/exhaustive-deps -- `key` stands for `query`
   }, [collection, key]);
   return state && state.key === key && state.collection === collection ? state.docs : null;
+}
+
+/** Whether `collection` can still be queried (RxDB drops a removed database's collections). */
+export function isOpen(collection: RxCollection | undefined): collection is RxCollection {
+  return collection !== undefined && !collection.closed;
 }

@@ -9,6 +9,7 @@ import { useEffect, useState } from 'react';
 import { normalizeMangoQuery, prepareQuery, type MangoQuerySelector, type RxCollection } from 'rxdb';
 import { today } from '../../domain/dates';
 import { isMemberOn, type Membership } from '../../domain/membership';
+import { isOpen } from './live';
 
 export type MemberCounts = Map<string, { all: number; active: number }>;
 
@@ -107,6 +108,12 @@ export function useMemberCounts(collection: RxCollection<Membership>): MemberCou
   const [state, setState] = useState<{ collection: RxCollection<Membership>; counts: MemberCounts } | null>(
     null,
   );
-  useEffect(() => watchMemberCounts(collection, (counts) => setState({ collection, counts })), [collection]);
+  useEffect(
+    () =>
+      isOpen(collection)
+        ? watchMemberCounts(collection, (counts) => setState({ collection, counts }))
+        : undefined,
+    [collection],
+  );
   return state?.collection === collection ? state.counts : null;
 }
