@@ -207,6 +207,8 @@ test('a full disk is reported by the form that could not save, and by the sync i
   const origin = new URL(baseURL ?? '').origin;
   await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 8 * 1024 * 1024 });
   const groups = await SignInPage.signedIn(page);
+  const doomed = `To delete ${uniqueId('g')}`;
+  await groups.createGroup(doomed);
   expect(await page.evaluate<string>(FILL_STORAGE)).toBe('QuotaExceededError');
 
   const name = `No room ${uniqueId('g')}`;
@@ -220,6 +222,18 @@ test('a full disk is reported by the form that could not save, and by the sync i
   await expect(groups.dialog.getByLabel('Description')).toHaveValue('Typed before the disk was full');
   await screenshot(page, 'recovery-storage-full-form');
   await groups.dialog.getByRole('button', { name: 'Cancel' }).click();
+
+  // A confirmed deletion that cannot be written says so, and the dialog stays.
+  await groups.open(doomed);
+  await page.getByRole('button', { name: 'Delete group' }).click();
+  const confirm = page.getByRole('dialog', { name: `Delete “${doomed}”?` });
+  await confirm.getByRole('button', { name: 'Delete group' }).click();
+  await expect(confirm.getByRole('alert')).toHaveText(
+    'This laptop’s storage is full, so this could not be done. Free up disk space and try again.',
+  );
+  await screenshot(page, 'recovery-storage-full-delete');
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  await groups.backToList();
 
   // Another laptop's change arrives, and there is no room to store it.
   const incoming = `From another laptop ${uniqueId('g')}`;

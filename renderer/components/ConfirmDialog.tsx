@@ -1,7 +1,9 @@
 /** A confirmation for destructive actions; the safe choice has the focus. */
 import { Button, Group as Row, Modal, Stack, Text } from '@mantine/core';
-import { memo, useState, type ReactNode } from 'react';
+import { memo, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { FormAlert } from './FormAlert';
+import { useSave } from './useSave';
 
 type Props = {
   opened: boolean;
@@ -22,25 +24,30 @@ export const ConfirmDialog = memo(function ConfirmDialog({
   onClose,
 }: Props) {
   const { t } = useTranslation();
-  const [busy, setBusy] = useState(false);
-  const confirm = async () => {
-    setBusy(true);
-    try {
-      await onConfirm();
-      onClose();
-    } finally {
-      setBusy(false);
-    }
+  // A failure (a full disk, say) is shown here and the dialog stays open.
+  const { saving, error, save, clearError } = useSave(
+    (message) => t('common.actionFailed', { message }),
+    'localData.actionStorageFull',
+  );
+  const close = () => {
+    clearError();
+    onClose();
   };
+  const confirm = () =>
+    save(async () => {
+      await onConfirm();
+      close();
+    });
   return (
-    <Modal opened={opened} onClose={onClose} title={title} centered>
+    <Modal opened={opened} onClose={close} title={title} centered>
       <Stack gap="lg">
+        <FormAlert message={error} />
         <Text size="sm">{children}</Text>
         <Row justify="flex-end" gap="sm">
-          <Button variant="default" onClick={onClose} data-autofocus>
+          <Button variant="default" onClick={close} data-autofocus>
             {t('common.cancel')}
           </Button>
-          <Button color="red" onClick={() => void confirm()} loading={busy}>
+          <Button color="red" onClick={() => void confirm()} loading={saving}>
             {confirmLabel}
           </Button>
         </Row>

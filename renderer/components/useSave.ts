@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isQuotaError } from '../data/storageErrors';
 
-export function useSave(describe: (message: string) => string) {
+export function useSave(describe: (message: string) => string, storageFullKey = 'localData.saveStorageFull') {
   const { t } = useTranslation();
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -17,11 +17,11 @@ export function useSave(describe: (message: string) => string) {
     try {
       await work();
     } catch (e) {
-      if (isQuotaError(e)) setError(t('localData.saveStorageFull'));
+      if (isQuotaError(e)) setError(t(storageFullKey));
       else setError(describe(e instanceof Error ? e.message : String(e)));
     } finally {
       setSaving(false);
     }
   };
-  return { saving, error, save };
+  return { saving, error, save, clearError: () => setError(null) };
 }
