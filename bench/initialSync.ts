@@ -12,37 +12,11 @@
  */
 import type { Browser } from '@playwright/test';
 import { startTestServer, type StorageKind, type TestServer } from '../sync/server/testing';
+import { pullEverything } from '../sync/testing/pushBurst';
+import { SYNC_COLLECTIONS } from '../sync/protocol';
 import { signInAndSync, progress, type BenchApp, type Figure, type SyncedDevice } from './browser';
 import { loadDataset, type Dataset, type DatasetSize } from './dataset';
 import { pouchReplication, startPouchPeer } from './pouch';
-
-export const COLLECTIONS = ['groups', 'clients', 'memberships'] as const;
-
-export type WireDoc = { id: string; _deleted: boolean } & Record<string, unknown>;
-
-/** Every document of a collection through the sync pull endpoint, page by page. */
-export async function pullEverything(
-  serverUrl: string,
-  token: string,
-  collection: string,
-  onPage: (documents: WireDoc[]) => void,
-): Promise<void> {
-  let checkpoint: unknown = null;
-  for (;;) {
-    const q = new URLSearchParams({
-      limit: '1000',
-      ...(checkpoint ? { checkpoint: JSON.stringify(checkpoint) } : {}),
-    });
-    const res = await fetch(`${serverUrl}/api/v1/sync/${collection}/pull?${q}`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
-    if (!res.ok) throw new Error(`pull ${collection}: ${res.status}`);
-    const page = (await res.json()) as { documents: WireDoc[]; checkpoint: unknown };
-    onPage(page.documents);
-    checkpoint = page.checkpoint;
-    if (page.documents.length < 1000) return;
-  }
-}
 
 /** The raw floor: fetch the pull pages and bulkPut them into a bare Dexie table, in a page on the server's origin. */
 export async function rawFloor(browser: Browser, serverUrl: string, token: string): Promise<number> {
@@ -57,7 +31,7 @@ export async function rawFloor(browser: Browser, serverUrl: string, token: strin
       db.version(1).stores({ groups: 'id', clients: 'id', memberships: 'id' });
       await db.open();
       const t0 = performance.now();
-      for (const collection of ${JSON.stringify(COLLECTIONS)}) {
+      for (const collection of ${JSON.stringify(SYNC_COLLECTIONS)}) {
         let checkpoint = null;
         for (;;) {
           const q = new URLSearchParams({ limit: '1000' });
@@ -117,15 +91,14 @@ export async function initialSync(app: BenchApp, spec: DatasetSpec, options: Opt
       const pouchDocs: object[] = [];
       let groups = 0;
       let docs = 0;
-      for (const collection of COLLECTIONS) {
-        await pullEverything(server.url, token, collection, (page) => {
-          docs += page.length;
-          for (const { id, _deleted, ...rest } of page) {
-            if (_deleted) continue;
-            if (collection === 'groups') groups += 1;
-            if (withPeer) pouchDocs.push({ _id: `${collection}:${id}`, ...rest });
-          }
-        });
+      const held = await pullEverything(server.url, token, 1000);
+      for (const collection of SYNC_COLLECTIONS) {
+        docs += held[collection].size;
+        for (const { id, _deleted, ...rest } of held[collection].values()) {
+          if (_deleted) continue;
+          if (collection === 'groups') groups += 1;
+          if (withPeer) pouchDocs.push({ _id: `${collection}:${id}`, ...rest });
+        }
       }
       result.docs = docs;
       const seconds: number[] = [];

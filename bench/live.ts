@@ -4,9 +4,7 @@
  * 1,000 open change streams.
  */
 import { createGroup } from '../domain/group';
-import { openDatabase } from '../sync/server/storage/open';
-import { seed } from '../sync/server/seedData';
-import { freshStorage, loginAt, startTestServer, type StorageKind } from '../sync/server/testing';
+import { loginAt, seededStorage, startTestServer, type StorageKind } from '../sync/server/testing';
 import { openTestDevice } from '../sync/testing/devices';
 import { rssKb, serverPid } from '../sync/testing/processMemory';
 import { startServerProcess, stopServerProcess } from '../sync/testing/serverProcess';
@@ -128,11 +126,8 @@ export async function concurrentDevices(kind: StorageKind, seconds: number, devi
  */
 export async function streamMemory(streams: number): Promise<Figure> {
   const STEPS = 5;
-  const storage = await freshStorage('embedded');
-  const db = await openDatabase({ databaseUrl: undefined, dataDir: storage.config.dataDir });
-  await seed(db);
-  await db.close();
-  const { url, child } = await startServerProcess({ COHORT_DATA_DIR: storage.config.dataDir });
+  const storage = await seededStorage('embedded');
+  const { url, child } = await startServerProcess(storage.env);
   const controllers: AbortController[] = [];
   const open = async (count: number, token: string) => {
     for (let i = 0; i < count; i++) {

@@ -7,7 +7,7 @@
  * - a full disk (a tiny storage quota) is reported where it happens: in the form that
  *   could not save, keeping what was typed, and by the sync indicator.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { GroupsPage } from './page-models/GroupsPage';
 import { SignInPage } from './page-models/SignInPage';
 import { groupDoc, pushAsDevice, screenshot, SERVER_URL, uniqueId, watchPageErrors } from './support';
@@ -109,6 +109,17 @@ const FREE_STORAGE = `new Promise((resolve, reject) => {
 })`;
 
 /** The names of the groups the server holds (through the sync API, as another device reads them). */
+/**
+ * Gives the app's origin `bytes` of storage, through the DevTools protocol. Chromium reads
+ * the quota when the origin first opens IndexedDB: call it before the app loads.
+ */
+async function limitQuota(page: Page, context: BrowserContext, baseURL: string | undefined, bytes: number) {
+  const cdp = await context.newCDPSession(page);
+  const origin = new URL(baseURL ?? '').origin;
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: bytes });
+  return { lift: () => cdp.send('Storage.overrideQuotaForOrigin', { origin }) };
+}
+
 async function serverGroupNames(): Promise<string[]> {
   const login = await fetch(`${SERVER_URL}/api/v1/auth/login`, {
     method: 'POST',
@@ -203,9 +214,7 @@ test('a full disk is reported by the form that could not save, and by the sync i
 }) => {
   // Chromium reads an origin's quota when the origin first opens IndexedDB: a small one is
   // set before the app loads, room for the sign-in and first sync; the rest is filled later.
-  const cdp = await context.newCDPSession(page);
-  const origin = new URL(baseURL ?? '').origin;
-  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 8 * 1024 * 1024 });
+  await limitQuota(page, context, baseURL, 8 * 1024 * 1024);
   const groups = await SignInPage.signedIn(page);
   const doomed = `To delete ${uniqueId('g')}`;
   await groups.createGroup(doomed);
@@ -261,9 +270,7 @@ test('a database that cannot even be created says so, and tries again', async ({
   context,
   baseURL,
 }) => {
-  const cdp = await context.newCDPSession(page);
-  const origin = new URL(baseURL ?? '').origin;
-  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 1024 });
+  const quota = await limitQuota(page, context, baseURL, 1024);
   const signIn = new SignInPage(page);
   await signIn.open();
   await signIn.signIn('admin@demo.test');
@@ -275,7 +282,7 @@ test('a database that cannot even be created says so, and tries again', async ({
   );
   await screenshot(page, 'recovery-cannot-open');
 
-  await cdp.send('Storage.overrideQuotaForOrigin', { origin });
+  await quota.lift();
   await failed.getByRole('button', { name: 'Try again' }).click();
   await new GroupsPage(page).expectSynced();
 });

@@ -47,7 +47,7 @@ import {
 } from '../testing/pushBurst';
 import { seededRandom } from '../testing/random';
 import { killServerProcess, startServerProcess, stopServerProcess } from '../testing/serverProcess';
-import { freshStorage, loginAt, testStorages, type StorageKind } from './testing';
+import { loginAt, seededStorage, testStorages, type StorageKind } from './testing';
 
 const SEED = Number(process.env.COHORT_CRASH_SEED ?? 1);
 const KILLS = Number(process.env.COHORT_CRASH_KILLS ?? 3);
@@ -58,25 +58,19 @@ const SHARED_GROUP = 'demo-running';
 const SHARED_CLIENTS = ['demo-c-bram', 'demo-c-carmen', 'demo-c-daan'];
 
 describe.each(testStorages())('crash durability on %s storage', (kind: StorageKind) => {
-  let storage: Awaited<ReturnType<typeof freshStorage>>;
-  let env: Record<string, string>;
+  let storage: Awaited<ReturnType<typeof seededStorage>>;
   let server: { url: string; child: ChildProcess };
   /** The server's address: a restart keeps it, so devices need not be told of a new one. */
   let url: string;
   const devices: TestDevice[] = [];
   const crash = () => killServerProcess(server.child, url);
   const restart = async () => {
-    server = await startServerProcess(env, { port: Number(new URL(url).port), crashable: true });
+    server = await startServerProcess(storage.env, { port: Number(new URL(url).port), crashable: true });
   };
 
   beforeAll(async () => {
-    storage = await freshStorage(kind);
-    env =
-      kind === 'postgres'
-        ? { DATABASE_URL: storage.config.databaseUrl ?? '' }
-        : { COHORT_DATA_DIR: storage.config.dataDir };
-    // A fresh storage gets its demo accounts as a newcomer's server does; restarts do not seed.
-    server = await startServerProcess({ ...env, COHORT_SEED_DEMO: '1' }, { crashable: true });
+    storage = await seededStorage(kind);
+    server = await startServerProcess(storage.env, { crashable: true });
     url = server.url;
   });
 

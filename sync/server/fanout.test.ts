@@ -8,29 +8,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGroup } from '../../domain/group';
 import { openTestDevice, type TestDevice } from '../testing/devices';
 import { startServerProcess, stopServerProcess } from '../testing/serverProcess';
-import { seed } from './seedData';
-import { openDatabase } from './storage/open';
-import { freshStorage, loginAt, testStorages } from './testing';
+import { loginAt, seededStorage, testStorages } from './testing';
 
 const withPostgres = testStorages().includes('postgres');
 
 describe.skipIf(!withPostgres)('two server processes on one PostgreSQL database', () => {
-  let storage: Awaited<ReturnType<typeof freshStorage>>;
+  let storage: Awaited<ReturnType<typeof seededStorage>>;
   const processes: ChildProcess[] = [];
   let one: string;
   let two: string;
   const devices: TestDevice[] = [];
 
   beforeAll(async () => {
-    storage = await freshStorage('postgres');
-    const db = await openDatabase(storage.config);
-    await seed(db);
-    await db.close();
-    const databaseUrl = storage.config.databaseUrl ?? '';
-    const [a, b] = await Promise.all([
-      startServerProcess({ DATABASE_URL: databaseUrl }),
-      startServerProcess({ DATABASE_URL: databaseUrl }),
-    ]);
+    storage = await seededStorage('postgres');
+    const [a, b] = await Promise.all([startServerProcess(storage.env), startServerProcess(storage.env)]);
     processes.push(a.child, b.child);
     one = a.url;
     two = b.url;

@@ -21,9 +21,7 @@ import { rssKb, serverPid } from '../testing/processMemory';
 import { ProtocolDevice, type WireDoc } from '../testing/protocolDevice';
 import { seededRandom } from '../testing/random';
 import { startServerProcess, stopServerProcess } from '../testing/serverProcess';
-import { openDatabase } from './storage/open';
-import { seed } from './seedData';
-import { freshStorage, loginAt, testStorages, type StorageKind } from './testing';
+import { loginAt, seededStorage, testStorages, type StorageKind } from './testing';
 
 const SECONDS = Number(process.env.COHORT_LOAD_SECONDS ?? 15);
 const DEVICES = Number(process.env.COHORT_LOAD_DEVICES ?? 200);
@@ -34,14 +32,8 @@ const ACCOUNTS = ['admin@demo.test', 'practitioner@demo.test'];
 type Server = { url: string; pid: number; stop(): Promise<void> };
 
 async function startServer(kind: StorageKind): Promise<Server> {
-  const storage = await freshStorage(kind);
-  const db = await openDatabase(storage.config);
-  await seed(db);
-  await db.close();
-  const env: Record<string, string> = storage.config.databaseUrl
-    ? { DATABASE_URL: storage.config.databaseUrl }
-    : { COHORT_DATA_DIR: storage.config.dataDir };
-  const { url, child } = await startServerProcess(env);
+  const storage = await seededStorage(kind);
+  const { url, child } = await startServerProcess(storage.env);
   return {
     url,
     pid: serverPid(child.pid ?? 0),

@@ -65,6 +65,23 @@ export async function freshStorage(
   };
 }
 
+/**
+ * A fresh storage with the demo organisations, and the environment a server process
+ * (`npm run server`, see sync/testing/serverProcess.ts) needs to use it.
+ */
+export async function seededStorage(
+  kind: StorageKind,
+): Promise<Awaited<ReturnType<typeof freshStorage>> & { env: Record<string, string> }> {
+  const storage = await freshStorage(kind);
+  const db = await openDatabase(storage.config);
+  await seed(db);
+  await db.close();
+  const env: Record<string, string> = storage.config.databaseUrl
+    ? { DATABASE_URL: storage.config.databaseUrl }
+    : { COHORT_DATA_DIR: storage.config.dataDir };
+  return { ...storage, env };
+}
+
 export type TestServerOptions = {
   /** REST requests per token per minute (default: plenty for tests). */
   rateLimitPerMinute?: number;
@@ -78,10 +95,7 @@ export async function startTestServer(
   kind: StorageKind = 'embedded',
   options: TestServerOptions = {},
 ): Promise<TestServer> {
-  const storage = await freshStorage(kind);
-  const seeded = await openDatabase(storage.config);
-  await seed(seeded);
-  await seeded.close();
+  const storage = await seededStorage(kind);
 
   let running: { app: Awaited<ReturnType<typeof buildApp>>; db: Database; bus: ChangeBus } | null = null;
   let port = 0;

@@ -2,7 +2,8 @@
  * Test support for crash tests: writers that push bursts of groups, clients and
  * memberships through the sync push endpoint and remember exactly what the server
  * acknowledged (and the one push still unanswered when the burst stopped), a follower
- * that pulls from its checkpoints meanwhile, as a device does, and a full pull that
+ * that pulls from its checkpoints meanwhile, as a device does, and a full pull (the
+ * benchmark's too) that
  * checks the pull sequence while it reads.
  */
 import { stableStringify } from '../../domain/documents';
