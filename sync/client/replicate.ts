@@ -6,11 +6,12 @@
 import { BehaviorSubject, skip, Subject } from 'rxjs';
 import type { RxCollection } from 'rxdb';
 import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
-import type { Checkpoint, SyncCollection } from '../protocol';
+import { PULL_LIMIT_MAX, type Checkpoint, type SyncCollection } from '../protocol';
 import { createApiClient, isAuthError, NetworkError } from './api';
 import { backoffDelay } from './backoff';
 import type { SyncConflicts } from './conflicts';
 import { Outbox, type LocalDocumentStore } from './outbox';
+import { bulkPullHandler } from './bulkPull';
 import { withReadAhead } from './readAhead';
 import { syncPhase, type SyncErrorInfo, type SyncFacts, type SyncStatus } from './status';
 import { openChangeStream } from './stream';
@@ -34,6 +35,8 @@ export type SyncOptions = {
   backoff?: (attempt: number) => number;
   pullBatchSize?: number;
   pushBatchSize?: number;
+  /** Write full pages of documents new to the device at once (bulkPull.ts); default true. */
+  bulkPull?: boolean;
   /** Called once when the server says the token is no longer valid. */
   onAuthExpired?: () => void;
 };
@@ -118,8 +121,15 @@ export async function startSync(options: SyncOptions): Promise<SyncController> {
     outbox.track(name, collection);
     const stream$ = new Subject<'RESYNC'>();
     streams[name] = stream$;
-    const pullPage = withReadAhead((checkpoint, limit) => api.pull<SyncedDoc>(name, checkpoint, limit));
-    forgetReadAheads.push(pullPage.forget);
+    const readAhead = withReadAhead((checkpoint, limit) => api.pull<SyncedDoc>(name, checkpoint, limit));
+    forgetReadAheads.push(readAhead.forget);
+    const pullPage =
+      options.bulkPull === false
+        ? readAhead
+        : bulkPullHandler({
+            fetchPage: readAhead,
+            state: () => replications[name]?.internalReplicationState,
+          });
     const replication = replicateRxCollection<SyncedDoc, Checkpoint>({
       replicationIdentifier: `cohort-${name}-${options.serverUrl}`,
       collection,
@@ -128,7 +138,7 @@ export async function startSync(options: SyncOptions): Promise<SyncController> {
       waitForLeadership: options.waitForLeadership ?? false,
       autoStart: true,
       pull: {
-        batchSize: options.pullBatchSize ?? 500,
+        batchSize: options.pullBatchSize ?? PULL_LIMIT_MAX,
         stream$: stream$.asObservable(),
         handler: (checkpoint, batchSize) =>
           reported(async () => {
