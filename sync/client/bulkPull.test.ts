@@ -87,8 +87,7 @@ function collectionOf(d: TestDevice, collection: SyncCollection): RxCollection {
 /** Everything RxDB's replication stored for `collection`: documents, replication state and checkpoint, without per-database noise. */
 async function stored(d: TestDevice, collection: SyncCollection, ids: string[]) {
   const replication = d.sync.replications[collection];
-  const meta = replication?.metaInstance as
-    RxStorageInstance<Record<string, unknown>, unknown, unknown> | undefined;
+  const meta = replication?.metaInstance as RxStorageInstance<{ id: string }, unknown, unknown> | undefined;
   if (!meta) throw new Error('replication has not started');
   const rows = (await collectionOf(d, collection).storageInstance.findDocumentsById(ids, true)) as {
     id: string;
