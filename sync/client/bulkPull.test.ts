@@ -18,9 +18,10 @@ import { openTestDevice, type TestDevice } from '../testing/devices';
 import { pullEverything } from '../testing/pushBurst';
 import { startSync } from './replicate';
 
-const PAGE = 10;
-const GROUPS = 35;
-const CLIENTS = 42;
+// Pages big enough for the insert path without reads (insertWithoutReads.ts) as well.
+const PAGE = 50;
+const GROUPS = 120;
+const CLIENTS = 130;
 
 let server: TestServer;
 let token: string;

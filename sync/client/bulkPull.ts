@@ -36,6 +36,9 @@ export type BulkPullOptions<T extends Doc> = {
   state: () => State | undefined;
 };
 
+/** Pages written at once: while one commits, the next is already being prepared. */
+const PAGES_IN_FLIGHT = 3;
+
 /**
  * A pull handler for RxDB's replication: full pages are written by the bulk path; what
  * it returns (documents the device already had, and the last page) RxDB writes itself.
@@ -51,23 +54,56 @@ export function bulkPullHandler<T extends Doc>(options: BulkPullOptions<T>): Fet
     let at = resume?.from === from ? resume.at : (checkpoint ?? null);
     /** Documents of pages already passed that RxDB's downstream must merge. */
     const deferred: T[] = [];
+    /** Pages being written, oldest first, with the checkpoint each one completes. */
+    const writing: { written: Promise<T[]>; upTo: Checkpoint | null }[] = [];
+    let stored: Promise<void> = Promise.resolve();
+
+    /** Waits for the oldest page; once nothing before it is deferred, the checkpoint moves past it. */
+    const finishOldest = async (state: State) => {
+      const oldest = writing.shift();
+      if (!oldest) return;
+      deferred.push(...(await oldest.written));
+      // The checkpoint may move past a page only when all of it is stored: documents
+      // still deferred would otherwise be skipped after a restart.
+      const upTo = oldest.upTo;
+      if (deferred.length === 0 && upTo) {
+        stored = stored.then(() => setCheckpoint(state, 'down', upTo));
+        resume = { from, at: upTo };
+      }
+    };
+    const finishAll = async (state: State | undefined) => {
+      try {
+        while (state && writing.length > 0) await finishOldest(state);
+      } finally {
+        // A failed page must not leave the others unobserved.
+        await Promise.allSettled(writing.splice(0).map((w) => w.written));
+      }
+      await stored;
+    };
+
     for (;;) {
-      const page: PullPage<T> = await options.fetchPage(at, limit);
+      let page: PullPage<T>;
       const state = options.state();
+      try {
+        page = await options.fetchPage(at, limit);
+      } catch (error) {
+        await finishAll(state);
+        throw error;
+      }
       if (page.documents.length < limit || !state || state.events.canceled.getValue()) {
+        await finishAll(state);
         resume = null;
         return { documents: [...deferred, ...page.documents], checkpoint: page.checkpoint ?? at };
       }
-      deferred.push(...(await insertNew(state, page.documents)));
+      const written = insertNew(state, page.documents);
+      // Seen by finishOldest or finishAll; not an unhandled rejection meanwhile.
+      written.catch(() => undefined);
       at = page.checkpoint ?? at;
-      // The checkpoint may move past a page only when all of it is stored: documents
-      // still deferred would otherwise be skipped after a restart.
-      if (deferred.length === 0 && at) {
-        await setCheckpoint(state, 'down', at);
-        resume = { from, at };
-      }
+      writing.push({ written, upTo: at });
+      if (writing.length >= PAGES_IN_FLIGHT) await finishOldest(state);
       // RxDB goes on pulling after a full page and stops after a short one.
       if (deferred.length >= limit) {
+        await finishAll(state);
         resume = null;
         return { documents: deferred, checkpoint: at };
       }
