@@ -39,6 +39,22 @@ export function newRawKey(): Uint8Array<ArrayBuffer> {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+/**
+ * The plain values of the latest ciphertexts, per key. RxDB reads every write back at once
+ * — its change events pass the storage wrapper once per listener — so a first sync would
+ * decrypt each client field it had just encrypted, twice. Values are in memory then
+ * anyway (RxDB's document cache); the IV makes every ciphertext unique.
+ */
+const recent = new WeakMap<FieldKey, Map<string, string>>();
+const RECENT_MAX = 20_000;
+
+function remember(key: FieldKey, stored: string, plain: string): void {
+  let values = recent.get(key);
+  if (!values) recent.set(key, (values = new Map()));
+  if (values.size >= RECENT_MAX) values.delete(values.keys().next().value ?? '');
+  values.set(stored, plain);
+}
+
 export async function encryptValue(key: FieldKey, value: string): Promise<string> {
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const sealed = new Uint8Array(
@@ -47,18 +63,21 @@ export async function encryptValue(key: FieldKey, value: string): Promise<string
   const out = new Uint8Array(iv.length + sealed.length);
   out.set(iv);
   out.set(sealed, iv.length);
-  return PREFIX + toBase64(out);
+  const stored = PREFIX + toBase64(out);
+  remember(key, stored, value);
+  return stored;
 }
 
 export async function decryptValue(key: FieldKey, stored: string): Promise<string> {
   if (!stored.startsWith(PREFIX)) return stored;
+  const known = recent.get(key)?.get(stored);
+  if (known !== undefined) return known;
   const bytes = fromBase64(stored.slice(PREFIX.length));
-  const plain = await crypto.subtle.decrypt(
-    { name: 'AES-GCM', iv: bytes.subarray(0, 12) },
-    key,
-    bytes.subarray(12),
+  const plain = decoder.decode(
+    await crypto.subtle.decrypt({ name: 'AES-GCM', iv: bytes.subarray(0, 12) }, key, bytes.subarray(12)),
   );
-  return decoder.decode(plain);
+  remember(key, stored, plain);
+  return plain;
 }
 
 /** RxDB's replication keeps the last known server state of each document here: it is personal data too. */
