@@ -12,7 +12,10 @@ const PREVIEW_PORT = 4180;
 
 export type Figure = { name: string; unit: string; values: number[] };
 
-export const progress = (message: string) => console.error(`bench: ${message}`);
+const started = performance.now();
+/** A progress line on stderr, with the minutes since the benchmark started. */
+export const progress = (message: string) =>
+  console.error(`bench ${((performance.now() - started) / 60_000).toFixed(1).padStart(4)} min: ${message}`);
 
 function run(command: string, args: string[]): ChildProcess {
   return spawn(command, args, { env: process.env, stdio: ['ignore', 'ignore', 'inherit'] });

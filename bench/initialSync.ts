@@ -17,19 +17,40 @@ import { SYNC_COLLECTIONS } from '../sync/protocol';
 import { signInAndSync, progress, type BenchApp, type Figure, type SyncedDevice } from './browser';
 import { loadDataset, type Dataset, type DatasetSize } from './dataset';
 import { pouchReplication, startPouchPeer } from './pouch';
+import {
+  fillWithDefaultSettings,
+  getRxReplicationMetaInstanceSchema,
+  type RxDocumentData,
+  type RxJsonSchema,
+} from 'rxdb';
+import { getDexieStoreSchema } from 'rxdb/plugins/storage-dexie';
+import { clientRxSchema, groupRxSchema, membershipRxSchema } from '../renderer/data/schemas';
 
-/** The raw floor: fetch the pull pages and bulkPut them into a bare Dexie table, in a page on the server's origin. */
-export async function rawFloor(browser: Browser, serverUrl: string, token: string): Promise<number> {
+/**
+ * Writes of the raw floor and the layout floor (one page script, run on the server's
+ * origin): `layout` false puts each page as it came into a bare table; `layout` true
+ * puts it in RxDB's layout instead — the documents into tables with the Dexie storage's
+ * own indexes, each beside its replication state — which is IndexedDB's share of
+ * Cohort's first sync, without any of RxDB's or Cohort's code.
+ */
+async function floorRun(
+  browser: Browser,
+  serverUrl: string,
+  token: string,
+  layout: boolean,
+): Promise<number> {
   const context = await browser.newContext();
   const page = await context.newPage();
   try {
     // A page without the app's CSP, on the server's own origin (IndexedDB needs a real origin).
     await page.goto(`${serverUrl}/api/v1/health`);
     await page.addScriptTag({ path: 'node_modules/dexie/dist/dexie.js' });
+    const stores = layout ? layoutStores() : Object.fromEntries(SYNC_COLLECTIONS.map((c) => [c, 'id']));
     return await page.evaluate<number>(`(async () => {
       const db = new Dexie('floor');
-      db.version(1).stores({ groups: 'id', clients: 'id', memberships: 'id' });
+      db.version(1).stores(${JSON.stringify(stores)});
       await db.open();
+      const layout = ${String(layout)};
       const t0 = performance.now();
       for (const collection of ${JSON.stringify(SYNC_COLLECTIONS)}) {
         let checkpoint = null;
@@ -40,7 +61,16 @@ export async function rawFloor(browser: Browser, serverUrl: string, token: strin
             headers: { authorization: 'Bearer ${token}' },
           });
           const page = await res.json();
-          await db.table(collection).bulkPut(page.documents);
+          if (!layout) {
+            await db.table(collection).bulkPut(page.documents);
+          } else {
+            const lwt = performance.timeOrigin + performance.now();
+            const at = { _attachments: {}, _rev: '1-floor', _meta: { lwt } };
+            await db.table(collection).bulkPut(page.documents.map((d) => ({ ...d, ...at, _deleted: d._deleted ? '1' : '0' })));
+            await db.table(collection + '-state').bulkPut(page.documents.map((d) => ({
+              ...at, id: d.id + '|0', itemId: d.id, isCheckpoint: '0', docData: d, _deleted: '0',
+            })));
+          }
           checkpoint = page.checkpoint;
           if (page.documents.length < 1000) break;
         }
@@ -51,6 +81,28 @@ export async function rawFloor(browser: Browser, serverUrl: string, token: strin
     await context.close();
   }
 }
+
+/** The Dexie storage's tables for Cohort's collections and their replication state, from RxDB's own schema helpers. */
+function layoutStores(): Record<string, string> {
+  const schemas = { groups: groupRxSchema, clients: clientRxSchema, memberships: membershipRxSchema };
+  return Object.fromEntries(
+    SYNC_COLLECTIONS.flatMap((collection) => {
+      const schema = fillWithDefaultSettings(schemas[collection] as RxJsonSchema<unknown>);
+      const state = getRxReplicationMetaInstanceSchema(
+        schema as RxJsonSchema<RxDocumentData<unknown>>,
+        false,
+      );
+      return [
+        [collection, getDexieStoreSchema(schema)],
+        [`${collection}-state`, getDexieStoreSchema(state)],
+      ];
+    }),
+  );
+}
+
+/** The raw floor: fetch the pull pages and bulkPut them into a bare Dexie table, in a page on the server's origin. */
+export const rawFloor = (browser: Browser, serverUrl: string, token: string) =>
+  floorRun(browser, serverUrl, token, false);
 
 export type DatasetSpec = { name: string; size: DatasetSize };
 
@@ -66,6 +118,8 @@ type Options = {
   runs: number;
   storages: StorageKind[];
   withPeer: boolean;
+  /** Also the layout floor (IndexedDB alone in RxDB's layout): costs twice the raw floor's time. */
+  withLayout?: boolean;
   /** Keep the last device of the embedded server open (for the interaction figures). */
   keepDevice?: (device: SyncedDevice, dataset: Dataset, server: TestServer) => Promise<void>;
   timeoutMs: number;
@@ -79,6 +133,7 @@ export async function initialSync(app: BenchApp, spec: DatasetSpec, options: Opt
   const label = `"${spec.name}" (${n(size.clients)} clients, ${n(size.groups)} groups, ${n(size.memberships)} memberships)`;
   const figures: Figure[] = [];
   const result: SyncRun = { figures, cohortSeconds: [], floorSeconds: [], docs: 0 };
+  const layoutSeconds: number[] = [];
   const pouchSeconds: number[] = [];
   for (const kind of options.storages) {
     const server = await startTestServer(kind);
@@ -122,6 +177,10 @@ export async function initialSync(app: BenchApp, spec: DatasetSpec, options: Opt
           progress(`${spec.name}, run ${run + 1}/${options.runs}: raw floor`);
           result.floorSeconds.push(await rawFloor(app.browser, server.url, token));
           progress(`  floor ${result.floorSeconds.at(-1)?.toFixed(1)} s`);
+          if (options.withLayout) {
+            layoutSeconds.push(await floorRun(app.browser, server.url, token, true));
+            progress(`  IndexedDB in RxDB's layout ${layoutSeconds.at(-1)?.toFixed(1)} s`);
+          }
           if (peer) {
             progress(`${spec.name}, run ${run + 1}/${options.runs}: PouchDB`);
             pouchSeconds.push(await pouchReplication(app.browser, peer.url));
@@ -158,6 +217,20 @@ export async function initialSync(app: BenchApp, spec: DatasetSpec, options: Opt
       values: ratio(result.cohortSeconds, result.floorSeconds),
     },
   );
+  if (layoutSeconds.length) {
+    figures.push(
+      {
+        name: `sync ${spec.name}: IndexedDB alone in RxDB's layout (indexed documents + replication state), same pages`,
+        unit: 's',
+        values: layoutSeconds,
+      },
+      {
+        name: `sync ${spec.name}: RxDB's layout ÷ raw floor (IndexedDB's share of Cohort's ratio)`,
+        unit: '×',
+        values: ratio(layoutSeconds, result.floorSeconds),
+      },
+    );
+  }
   if (pouchSeconds.length) {
     figures.push(
       {

@@ -62,10 +62,13 @@ export async function concurrentDevices(kind: StorageKind, seconds: number, devi
   try {
     const { token } = await server.login('admin@demo.test');
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    let pushes = 0;
-    let pulls = 0;
+    // Counted per second of the run: each second is one value of the figure.
+    const pushes = new Array<number>(seconds).fill(0);
+    const pulls = new Array<number>(seconds).fill(0);
     let failures = 0;
-    const end = Date.now() + seconds * 1000;
+    const start = Date.now();
+    const end = start + seconds * 1000;
+    const second = () => Math.min(seconds - 1, Math.floor((Date.now() - start) / 1000));
     await Promise.all(
       Array.from({ length: devices }, async (_, d) => {
         let n = 0;
@@ -85,7 +88,7 @@ export async function concurrentDevices(kind: StorageKind, seconds: number, devi
             headers,
             body: JSON.stringify(rows),
           });
-          if (push.ok) pushes += 1;
+          if (push.ok) pushes[second()] = (pushes[second()] ?? 0) + 1;
           else failures += 1;
           await push.arrayBuffer();
           const q = new URLSearchParams({
@@ -94,7 +97,7 @@ export async function concurrentDevices(kind: StorageKind, seconds: number, devi
           });
           const pull = await fetch(`${server.url}/api/v1/sync/groups/pull?${q}`, { headers });
           if (pull.ok) {
-            pulls += 1;
+            pulls[second()] = (pulls[second()] ?? 0) + 1;
             checkpoint = ((await pull.json()) as { checkpoint: unknown }).checkpoint;
           } else failures += 1;
         }
@@ -103,14 +106,14 @@ export async function concurrentDevices(kind: StorageKind, seconds: number, devi
     if (failures > 0) throw new Error(`${failures} requests failed under load`);
     return [
       {
-        name: `${kind}: ${devices} devices at once, pushes of 10 documents`,
+        name: `${kind}: ${devices} devices at once, pushes of 10 documents (per second of the run)`,
         unit: 'pushes/s',
-        values: [pushes / seconds],
+        values: pushes,
       },
       {
-        name: `${kind}: ${devices} devices at once, pulls of up to 100`,
+        name: `${kind}: ${devices} devices at once, pulls of up to 100 (per second of the run)`,
         unit: 'pulls/s',
-        values: [pulls / seconds],
+        values: pulls,
       },
     ];
   } finally {

@@ -195,6 +195,76 @@ describe('bulk pull', () => {
     }
   });
 
+  it('documents stored without their replication state (a failed write) are settled, and take later changes', async () => {
+    // The first write of the groups' replication state fails, after their documents were
+    // stored: the next pull of those pages finds them on the device in the server's state.
+    let failOnce = true;
+    const dexie = getRxStorageDexie({ indexedDB, IDBKeyRange });
+    const failing: typeof dexie = {
+      ...dexie,
+      async createStorageInstance(params) {
+        const instance = await dexie.createStorageInstance(params);
+        const properties = (params.schema.properties as { docData?: { properties?: object } }).docData
+          ?.properties;
+        if (!properties || !('description' in properties)) return instance;
+        const write = instance.bulkWrite.bind(instance);
+        instance.bulkWrite = (rows, context) => {
+          if (failOnce && context === 'replication-down-write-meta') {
+            failOnce = false;
+            return Promise.reject(new Error('disk trouble'));
+          }
+          return write(rows, context);
+        };
+        return instance;
+      },
+    };
+    const db = await createCohortDatabase({
+      name: `failed-${Date.now()}`,
+      storage: failing,
+      multiInstance: false,
+    });
+    const sync = await startSync({
+      db,
+      collections: { groups: db.groups, clients: db.clients, memberships: db.memberships },
+      serverUrl: server.url,
+      token,
+      pullBatchSize: PAGE,
+      backoff: () => 20,
+    });
+    try {
+      await expect.poll(() => failOnce).toBe(false);
+      await expect.poll(() => db.groups.count().exec(), { timeout: 10_000 }).toBeGreaterThanOrEqual(GROUPS);
+      await sync.awaitInSync();
+      const server0 = await pullEverything(server.url, token, 1000);
+      const ids = [...server0.groups.keys()];
+      const states = await sync.replications.groups?.metaInstance?.findDocumentsById(
+        ids.map((id) => `${id}|0`),
+        true,
+      );
+      expect(states?.length).toBe(ids.length);
+      // The server changes one of them: the device takes it, as for any synced document.
+      const before = server0.groups.get('bulk-g7');
+      const res = await fetch(`${server.url}/api/v1/sync/groups/push`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify([
+          {
+            assumedMasterState: before,
+            newDocumentState: { ...before, name: 'Changed on the server', updatedAt: Date.now() },
+          },
+        ]),
+      });
+      expect(((await res.json()) as { conflicts: unknown[] }).conflicts).toEqual([]);
+      sync.syncNow();
+      await expect
+        .poll(async () => (await db.groups.findOne('bulk-g7').exec())?.name, { timeout: 10_000 })
+        .toBe('Changed on the server');
+    } finally {
+      await sync.stop();
+      await db.close();
+    }
+  });
+
   it('an interrupted first sync resumes from the last page it stored', async () => {
     let groupPulls = 0;
     let failed = false;

@@ -1,32 +1,36 @@
 /**
- * Bulk pull: the fast path for a large backlog, above all the first sync of a fresh
+ * Bulk pull: how pulled pages reach the device, above all in the first sync of a fresh
  * device. For every pulled document RxDB's downstream reads the local version and the
  * replication state before writing both, and it fetches pages without waiting for their
  * writes, so a big first sync holds much of the server's data in memory at once.
  *
- * Here a full page is written at once: documents the device has never seen go straight
- * into the collection's storage, and their replication state into the replication's
- * meta instance, in RxDB's own row formats (the rows its downstream writes for a new
- * document). Everything else — documents the device already holds, which may carry
- * local changes, and the last, short page — is handed to RxDB's downstream, which merges
- * it as always. Pages are written one after the other, so memory stays at about a page.
+ * Here each page is written at once: documents the device has never seen go straight
+ * into the collection's storage, and then their replication state into the replication's
+ * meta instance, in RxDB's own row formats (bulkPull.test.ts compares the result with
+ * what RxDB's downstream stores). A document the device already holds in exactly the
+ * pulled state is only settled (its replication state written if missing or stale).
+ * Everything else — documents that differ on the device, or wait to be sent from it — is
+ * handed to RxDB's downstream, which merges it as always. A few pages are written at
+ * once, so memory stays at a few pages, and the checkpoint moves past a page only when
+ * it and every page before it are stored.
  */
 import {
   createRevision,
+  getAssumedMasterState,
   getMetaWriteRow,
   now,
   setCheckpoint,
   type BulkWriteRow,
   type RxDocumentData,
   type RxStorageInstanceReplicationState,
-  type RxStorageReplicationMeta,
   type WithDeleted,
 } from 'rxdb';
-import { stableStringify } from '../../domain/documents';
+import { stableStringify, toWireDocument } from '../../domain/documents';
 import type { Checkpoint } from '../protocol';
 import type { FetchPage, PullPage } from './readAhead';
 
 type Doc = { id: string; _deleted?: boolean };
+type Master = WithDeleted<{ id: string }>;
 /** The replication's protocol state (documents as RxDB's replication knows them: by id). */
 type State = RxStorageInstanceReplicationState<{ id: string }>;
 
@@ -34,14 +38,16 @@ export type BulkPullOptions<T extends Doc> = {
   fetchPage: FetchPage<T>;
   /** The replication's protocol state, once it runs (RxDB's `internalReplicationState`). */
   state: () => State | undefined;
+  /** Whether the device has a change of this document waiting to be sent (the outbox). */
+  waiting: (id: string) => boolean;
 };
 
 /** Pages written at once: while one commits, the next is already being prepared. */
 const PAGES_IN_FLIGHT = 3;
 
 /**
- * A pull handler for RxDB's replication: full pages are written by the bulk path; what
- * it returns (documents the device already had, and the last page) RxDB writes itself.
+ * A pull handler for RxDB's replication that writes what it pulls itself and returns
+ * only the documents RxDB must merge, with the checkpoint after them.
  */
 export function bulkPullHandler<T extends Doc>(options: BulkPullOptions<T>): FetchPage<T> {
   /**
@@ -63,8 +69,8 @@ export function bulkPullHandler<T extends Doc>(options: BulkPullOptions<T>): Fet
       const oldest = writing.shift();
       if (!oldest) return;
       deferred.push(...(await oldest.written));
-      // The checkpoint may move past a page only when all of it is stored: documents
-      // still deferred would otherwise be skipped after a restart.
+      // Documents still deferred would be skipped after a restart if the checkpoint moved
+      // past them: RxDB stores it with them.
       const upTo = oldest.upTo;
       if (deferred.length === 0 && upTo) {
         stored = stored.then(() => setCheckpoint(state, 'down', upTo));
@@ -82,27 +88,28 @@ export function bulkPullHandler<T extends Doc>(options: BulkPullOptions<T>): Fet
     };
 
     for (;;) {
-      let page: PullPage<T>;
       const state = options.state();
+      let page: PullPage<T>;
       try {
         page = await options.fetchPage(at, limit);
       } catch (error) {
         await finishAll(state);
         throw error;
       }
-      if (page.documents.length < limit || !state || state.events.canceled.getValue()) {
+      if (!state || state.events.canceled.getValue()) {
         await finishAll(state);
-        resume = null;
         return { documents: [...deferred, ...page.documents], checkpoint: page.checkpoint ?? at };
       }
-      const written = insertNew(state, page.documents);
+      const written = insertNew(state, page.documents, options.waiting);
       // Seen by finishOldest or finishAll; not an unhandled rejection meanwhile.
       written.catch(() => undefined);
       at = page.checkpoint ?? at;
       writing.push({ written, upTo: at });
-      if (writing.length >= PAGES_IN_FLIGHT) await finishOldest(state);
-      // RxDB goes on pulling after a full page and stops after a short one.
-      if (deferred.length >= limit) {
+      // A short page is the last: the device has caught up. RxDB goes on pulling after a
+      // full answer and stops after a short one (and then stores no checkpoint itself).
+      const last = page.documents.length < limit;
+      if (last || writing.length >= PAGES_IN_FLIGHT) await finishOldest(state);
+      if (last || deferred.length >= limit) {
         await finishAll(state);
         resume = null;
         return { documents: deferred, checkpoint: at };
@@ -123,64 +130,94 @@ function identifierHash(state: State): Promise<string> {
 }
 
 /**
- * Inserts the documents the device does not have, with their replication state, and
- * returns the rest (already on the device: the storage refuses the insert).
+ * Inserts the documents the device does not have, with their replication state; settles
+ * those it holds in exactly the pulled state; returns the rest, for RxDB to merge.
  */
-async function insertNew<T extends Doc>(state: State, docs: T[]): Promise<T[]> {
+async function insertNew<T extends Doc>(
+  state: State,
+  docs: T[],
+  waiting: (id: string) => boolean,
+): Promise<T[]> {
+  if (docs.length === 0) return [];
   const hash = await identifierHash(state);
-  const byId = new Map<string, WithDeleted<{ id: string }>>();
+  const masters = new Map<string, Master>();
   const rows: BulkWriteRow<{ id: string }>[] = [];
   for (const doc of docs) {
+    const master: Master = { ...doc, _deleted: !!doc._deleted };
+    masters.set(doc.id, master);
+    // A document waiting to be sent is RxDB's to merge, whatever it holds.
+    if (waiting(doc.id)) continue;
     // The row RxDB's downstream builds for a document it has not seen: the master state, a
     // first revision and the origin mark (`_meta.o`); RxDB's storage layer then sets `_meta`
-    // and `_rev` as for any write (bulkPull.test.ts compares the stored result with RxDB's).
-    const master = { ...doc, _deleted: !!doc._deleted };
-    byId.set(doc.id, master);
-    const document = {
-      ...master,
-      _attachments: {},
-      _meta: { lwt: now(), o: { _rev: 1, hash } },
-      _rev: createRevision(hash),
-    } satisfies RxDocumentData<{ id: string }>;
-    rows.push({ document });
+    // and `_rev` as for any write.
+    rows.push({
+      document: {
+        ...master,
+        _attachments: {},
+        _meta: { lwt: now(), o: { _rev: 1, hash } },
+        _rev: createRevision(hash),
+      },
+    });
   }
   const written = await state.input.forkInstance.bulkWrite(rows, await state.downstreamBulkWriteFlag);
-  const refused = new Set<string>();
+  /** Documents the device already has, as stored. */
+  const held = new Map<string, RxDocumentData<{ id: string }>>();
   for (const error of written.error) {
     // 409: the device already has the document. Anything else is a real failure.
-    if (error.status !== 409) throw new Error(`Storing pulled documents failed (${error.status}).`);
-    refused.add(error.documentId);
+    if (error.status !== 409 || !('documentInDb' in error) || !error.documentInDb) {
+      throw new Error(`Storing pulled documents failed (${error.status}).`);
+    }
+    held.set(error.documentId, error.documentInDb);
   }
-  const metaRows = await Promise.all(
-    [...byId.values()].filter((doc) => !refused.has(doc.id)).map((doc) => getMetaWriteRow(state, doc)),
+  const inserted = rows.map((r) => r.document.id).filter((id) => !held.has(id));
+  // Held in exactly the pulled state: a page stored before a crash or a failed request
+  // (its replication state may be missing), or the device's own change coming back.
+  const same = [...held].filter(([id, doc]) =>
+    state.input.conflictHandler.isEqual(toWireDocument(doc), masters.get(id) as Master, 'bulk-pull'),
   );
-  if (metaRows.length > 0) {
-    const meta = await state.input.metaInstance.bulkWrite(metaRows, 'replication-down-write-meta');
-    const existing = meta.error.flatMap((e) =>
-      'documentInDb' in e && e.documentInDb ? [e.documentInDb] : [],
-    );
-    if (existing.length < meta.error.length)
-      throw new Error('Storing the replication state of pulled documents failed.');
-    if (existing.length > 0) await replaceMeta(state, existing, byId);
-  }
-  return docs.filter((doc) => refused.has(doc.id));
+  await storeStates(
+    state,
+    inserted,
+    same.map(([id]) => id),
+    masters,
+  );
+  const settled = new Set([...inserted, ...same.map(([id]) => id)]);
+  return docs.filter((doc) => !settled.has(doc.id));
 }
 
 /**
- * Replication states that already existed for documents the device did not have (left
- * by an interrupted write): replaced by the master state just stored.
+ * Writes the replication state of `inserted` (new) and `held` documents (already stored
+ * in the master state: their state is written where it is missing or differs).
  */
-async function replaceMeta(
+async function storeStates(
   state: State,
-  existing: RxDocumentData<RxStorageReplicationMeta<{ id: string }, unknown>>[],
-  byId: Map<string, WithDeleted<{ id: string }>>,
+  inserted: string[],
+  held: string[],
+  masters: Map<string, Master>,
 ): Promise<void> {
-  const rows = await Promise.all(
-    existing.flatMap((previous) => {
-      const doc = byId.get(previous.itemId);
-      return doc ? [getMetaWriteRow(state, doc, previous)] : [];
+  const known = await getAssumedMasterState(state, held);
+  const master = (id: string) => masters.get(id) as Master;
+  const rows = await Promise.all([
+    ...inserted.map((id) => getMetaWriteRow(state, master(id))),
+    ...held.flatMap((id) => {
+      const previous = known[id];
+      if (previous && state.input.conflictHandler.isEqual(previous.docData, master(id), 'bulk-pull'))
+        return [];
+      return [getMetaWriteRow(state, master(id), previous?.metaDocument)];
+    }),
+  ]);
+  if (rows.length === 0) return;
+  const result = await state.input.metaInstance.bulkWrite(rows, 'replication-down-write-meta');
+  if (result.error.length === 0) return;
+  // A state left by an interrupted write for a document that was not stored: replaced.
+  const again = await Promise.all(
+    result.error.map((e) => {
+      const previous = 'documentInDb' in e ? e.documentInDb : undefined;
+      if (e.status !== 409 || !previous)
+        throw new Error('Storing the replication state of pulled documents failed.');
+      return getMetaWriteRow(state, master(previous.itemId), previous);
     }),
   );
-  const result = await state.input.metaInstance.bulkWrite(rows, 'replication-down-write-meta');
-  if (result.error.length > 0) throw new Error('Storing the replication state of pulled documents failed.');
+  const retried = await state.input.metaInstance.bulkWrite(again, 'replication-down-write-meta');
+  if (retried.error.length > 0) throw new Error('Storing the replication state of pulled documents failed.');
 }

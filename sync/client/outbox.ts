@@ -45,6 +45,11 @@ export class Outbox {
     });
   }
 
+  /** Whether a local change of `collection/id` waits for the server. */
+  isWaiting(collection: string, id: string): boolean {
+    return this.entries.has(`${collection}/${id}`);
+  }
+
   /** Lets everyone waiting in whenSettled go (sync is stopping). */
   release(): void {
     this.released = true;

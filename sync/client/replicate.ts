@@ -129,6 +129,7 @@ export async function startSync(options: SyncOptions): Promise<SyncController> {
         : bulkPullHandler({
             fetchPage: readAhead,
             state: () => replications[name]?.internalReplicationState,
+            waiting: (id) => outbox.isWaiting(name, id),
           });
     const replication = replicateRxCollection<SyncedDoc, Checkpoint>({
       replicationIdentifier: `cohort-${name}-${options.serverUrl}`,
