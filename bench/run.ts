@@ -142,7 +142,7 @@ const storages: StorageKind[] = process.env.COHORT_TEST_DATABASE_URL
 if (!process.argv.includes('--ui-only')) {
   for (const kind of storages) await benchStorage(kind);
   figures.push(await propagationLatency(quick ? 20 : 200));
-  for (const kind of storages) figures.push(...(await concurrentDevices(kind, quick ? 3 : 10)));
+  for (const kind of storages) figures.push(...(await concurrentDevices(kind, quick ? 2 : 10)));
   figures.push(await streamMemory(quick ? 200 : 1000));
 }
 if (!process.argv.includes('--server-only')) figures.push(...(await browserFigures()));
@@ -162,7 +162,7 @@ async function browserFigures(): Promise<Figure[]> {
         runs: quick ? 1 : 3,
         storages,
         withPeer: true,
-        withLayout: true,
+        withLayout: !quick,
         timeoutMs: 120_000,
       },
     );
@@ -176,7 +176,7 @@ async function browserFigures(): Promise<Figure[]> {
         { name, size: scaled(NETWORK, share) },
         {
           runs: quick ? 1 : (GROWTH_RUNS[share] ?? 1),
-          storages: whole ? storages : ['embedded'],
+          storages: whole && !quick ? storages : ['embedded'],
           withPeer: whole,
           withLayout: share === 0.1 || quick,
           timeoutMs: 900_000,
