@@ -12,11 +12,11 @@ import { createClient } from '../../domain/client';
 import { createGroup, type Group } from '../../domain/group';
 import { createMembership } from '../../domain/membership';
 import { SYNC_COLLECTIONS, type SyncCollection } from '../protocol';
-import { createCohortDatabase } from '../../renderer/data/database';
+import { createCohortDatabase, type CohortDatabase } from '../../renderer/data/database';
 import { startTestServer, type TestServer } from '../server/testing';
 import { openTestDevice, type TestDevice } from '../testing/devices';
 import { pullEverything } from '../testing/pushBurst';
-import { startSync } from './replicate';
+import { startSync, type SyncOptions } from './replicate';
 
 // Pages big enough for the insert path without reads (insertWithoutReads.ts) as well.
 const PAGE = 50;
@@ -79,6 +79,12 @@ async function synced(d: TestDevice) {
   }
   await expect.poll(() => d.sync.status$.value.phase, { timeout: 15_000 }).toBe('synced');
   return held;
+}
+
+/** Sync for a database the test made itself (the test stops it and closes the database). */
+function syncOwnDatabase(db: CohortDatabase, options: Partial<SyncOptions> = {}) {
+  const collections = { groups: db.groups, clients: db.clients, memberships: db.memberships };
+  return startSync({ db, collections, serverUrl: server.url, token, pullBatchSize: PAGE, ...options });
 }
 
 function collectionOf(d: TestDevice, collection: SyncCollection): RxCollection {
@@ -171,13 +177,7 @@ describe('bulk pull', () => {
       ),
       updatedAt: Date.now(),
     });
-    const sync = await startSync({
-      db,
-      collections: { groups: db.groups, clients: db.clients, memberships: db.memberships },
-      serverUrl: server.url,
-      token,
-      pullBatchSize: PAGE,
-    });
+    const sync = await syncOwnDatabase(db);
     try {
       await expect.poll(() => db.groups.count().exec(), { timeout: 15_000 }).toBeGreaterThanOrEqual(GROUPS);
       await sync.awaitInSync();
@@ -223,14 +223,7 @@ describe('bulk pull', () => {
       storage: failing,
       multiInstance: false,
     });
-    const sync = await startSync({
-      db,
-      collections: { groups: db.groups, clients: db.clients, memberships: db.memberships },
-      serverUrl: server.url,
-      token,
-      pullBatchSize: PAGE,
-      backoff: () => 20,
-    });
+    const sync = await syncOwnDatabase(db, { backoff: () => 20 });
     try {
       await expect.poll(() => failOnce).toBe(false);
       await expect.poll(() => db.groups.count().exec(), { timeout: 10_000 }).toBeGreaterThanOrEqual(GROUPS);
