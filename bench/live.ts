@@ -68,7 +68,10 @@ export async function concurrentDevices(kind: StorageKind, seconds: number, devi
     let failures = 0;
     const start = Date.now();
     const end = start + seconds * 1000;
-    const second = () => Math.min(seconds - 1, Math.floor((Date.now() - start) / 1000));
+    const count = (perSecond: number[]) => {
+      const second = Math.min(seconds - 1, Math.floor((Date.now() - start) / 1000));
+      perSecond[second] = (perSecond[second] ?? 0) + 1;
+    };
     await Promise.all(
       Array.from({ length: devices }, async (_, d) => {
         let n = 0;
@@ -88,7 +91,7 @@ export async function concurrentDevices(kind: StorageKind, seconds: number, devi
             headers,
             body: JSON.stringify(rows),
           });
-          if (push.ok) pushes[second()] = (pushes[second()] ?? 0) + 1;
+          if (push.ok) count(pushes);
           else failures += 1;
           await push.arrayBuffer();
           const q = new URLSearchParams({
@@ -97,7 +100,7 @@ export async function concurrentDevices(kind: StorageKind, seconds: number, devi
           });
           const pull = await fetch(`${server.url}/api/v1/sync/groups/pull?${q}`, { headers });
           if (pull.ok) {
-            pulls[second()] = (pulls[second()] ?? 0) + 1;
+            count(pulls);
             checkpoint = ((await pull.json()) as { checkpoint: unknown }).checkpoint;
           } else failures += 1;
         }

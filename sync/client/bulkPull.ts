@@ -108,7 +108,7 @@ export function bulkPullHandler<T extends Doc>(options: BulkPullOptions<T>): Fet
       // A short page is the last: the device has caught up. RxDB goes on pulling after a
       // full answer and stops after a short one (and then stores no checkpoint itself).
       const last = page.documents.length < limit;
-      if (last || writing.length >= PAGES_IN_FLIGHT) await finishOldest(state);
+      if (writing.length >= PAGES_IN_FLIGHT) await finishOldest(state);
       if (last || deferred.length >= limit) {
         await finishAll(state);
         resume = null;
@@ -159,7 +159,10 @@ async function insertNew<T extends Doc>(
       },
     });
   }
-  const written = await state.input.forkInstance.bulkWrite(rows, await state.downstreamBulkWriteFlag);
+  const written =
+    rows.length > 0
+      ? await state.input.forkInstance.bulkWrite(rows, await state.downstreamBulkWriteFlag)
+      : { error: [] };
   /** Documents the device already has, as stored. */
   const held = new Map<string, RxDocumentData<{ id: string }>>();
   for (const error of written.error) {
@@ -172,16 +175,13 @@ async function insertNew<T extends Doc>(
   const inserted = rows.map((r) => r.document.id).filter((id) => !held.has(id));
   // Held in exactly the pulled state: a page stored before a crash or a failed request
   // (its replication state may be missing), or the device's own change coming back.
-  const same = [...held].filter(([id, doc]) =>
-    state.input.conflictHandler.isEqual(toWireDocument(doc), masters.get(id) as Master, 'bulk-pull'),
-  );
-  await storeStates(
-    state,
-    inserted,
-    same.map(([id]) => id),
-    masters,
-  );
-  const settled = new Set([...inserted, ...same.map(([id]) => id)]);
+  const same = [...held]
+    .filter(([id, doc]) =>
+      state.input.conflictHandler.isEqual(toWireDocument(doc), masters.get(id) as Master, 'bulk-pull'),
+    )
+    .map(([id]) => id);
+  await storeStates(state, inserted, same, masters);
+  const settled = new Set([...inserted, ...same]);
   return docs.filter((doc) => !settled.has(doc.id));
 }
 
@@ -195,7 +195,7 @@ async function storeStates(
   held: string[],
   masters: Map<string, Master>,
 ): Promise<void> {
-  const known = await getAssumedMasterState(state, held);
+  const known = held.length > 0 ? await getAssumedMasterState(state, held) : {};
   const master = (id: string) => masters.get(id) as Master;
   const rows = await Promise.all([
     ...inserted.map((id) => getMetaWriteRow(state, master(id))),

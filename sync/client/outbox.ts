@@ -15,6 +15,8 @@ export interface LocalDocumentStore {
 import { stableStringify, toWireDocument } from '../../domain/documents';
 
 const OUTBOX_DOC = 'sync-outbox';
+/** An entry's key, as whenSettled is asked for it: `collection/id`. */
+export const outboxKey = (collection: string, id: string) => `${collection}/${id}`;
 type Entries = Record<string, string>;
 
 export class Outbox {
@@ -47,7 +49,7 @@ export class Outbox {
 
   /** Whether a local change of `collection/id` waits for the server. */
   isWaiting(collection: string, id: string): boolean {
-    return this.entries.has(`${collection}/${id}`);
+    return this.entries.has(outboxKey(collection, id));
   }
 
   /** Lets everyone waiting in whenSettled go (sync is stopping). */
@@ -74,7 +76,7 @@ export class Outbox {
 
   mark(collection: string, doc: object): Promise<unknown> {
     const wire = toWireDocument(doc as { id: string });
-    this.entries.set(`${collection}/${wire.id}`, stableStringify(wire));
+    this.entries.set(outboxKey(collection, wire.id), stableStringify(wire));
     return this.persist();
   }
 
@@ -86,7 +88,7 @@ export class Outbox {
     let changed = false;
     for (const doc of pushed) {
       const wire = toWireDocument(doc as { id: string });
-      const key = `${collection}/${wire.id}`;
+      const key = outboxKey(collection, wire.id);
       const recorded = this.entries.get(key);
       if (recorded === undefined) continue;
       if (conflicted.has(wire.id) || recorded === stableStringify(wire)) {

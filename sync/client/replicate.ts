@@ -10,7 +10,7 @@ import { PULL_LIMIT_MAX, type Checkpoint, type SyncCollection } from '../protoco
 import { createApiClient, isAuthError, NetworkError } from './api';
 import { backoffDelay } from './backoff';
 import type { SyncConflicts } from './conflicts';
-import { Outbox, type LocalDocumentStore } from './outbox';
+import { Outbox, outboxKey, type LocalDocumentStore } from './outbox';
 import { bulkPullHandler } from './bulkPull';
 import { withReadAhead } from './readAhead';
 import { syncPhase, type SyncErrorInfo, type SyncFacts, type SyncStatus } from './status';
@@ -35,7 +35,7 @@ export type SyncOptions = {
   backoff?: (attempt: number) => number;
   pullBatchSize?: number;
   pushBatchSize?: number;
-  /** Write full pages of documents new to the device at once (bulkPull.ts); default true. */
+  /** Write pulled pages through the bulk path (bulkPull.ts) instead of RxDB's downstream alone; default true. */
   bulkPull?: boolean;
   /** Called once when the server says the token is no longer valid. */
   onAuthExpired?: () => void;
@@ -264,7 +264,9 @@ export async function startSync(options: SyncOptions): Promise<SyncController> {
 function parentsOf(memberships: SyncedDoc[]): string[] {
   return memberships.flatMap((doc) => {
     const m = doc as SyncedDoc & { groupId?: string; clientId?: string; _deleted?: boolean };
-    return m._deleted ? [] : [`groups/${m.groupId}`, `clients/${m.clientId}`];
+    return m._deleted
+      ? []
+      : [outboxKey('groups', String(m.groupId)), outboxKey('clients', String(m.clientId))];
   });
 }
 
