@@ -19,7 +19,7 @@ import {
 } from './schemas';
 import { ConflictLog, SyncConflicts } from '../../sync/client/conflicts';
 import { encryptedFieldsStorage, type FieldKey } from './encryption';
-import { insertWithoutReads } from './insertWithoutReads';
+import { fasterDexie } from './fasterDexie';
 import { wrappedZodValidateStorage } from './validation';
 
 addRxPlugin(RxDBMigrationSchemaPlugin);
@@ -51,8 +51,8 @@ export async function createCohortDatabase(options: DatabaseOptions): Promise<Co
     name: options.name,
     storage: wrappedZodValidateStorage({
       storage: options.encryptionKey
-        ? encryptedFieldsStorage(insertWithoutReads(options.storage), options.encryptionKey)
-        : insertWithoutReads(options.storage),
+        ? encryptedFieldsStorage(fasterDexie(options.storage), options.encryptionKey)
+        : fasterDexie(options.storage),
     }),
     multiInstance: options.multiInstance,
     localDocuments: true,

@@ -26,7 +26,7 @@ export function useGroups(
 ): { groups: GroupRow[] | null; total: number } {
   const { db } = useData();
   const all = useLiveQuery(db.groups, {}, 'all');
-  const counts = useMemberCounts(db.memberships);
+  const counts = useMemberCounts(db.memberships, all !== null);
   // Work that depends on the data is done when the data changes, not on every keystroke:
   // a keystroke only scans the pre-folded, pre-sorted rows.
   const sorted = useMemo(() => {

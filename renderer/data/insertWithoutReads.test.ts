@@ -9,7 +9,7 @@ import { fillWithDefaultSettings } from 'rxdb';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Membership } from '../../domain/membership';
-import { insertWithoutReads } from './insertWithoutReads';
+import { fasterDexie } from './fasterDexie';
 import { membershipRxSchema } from './schemas';
 
 type Doc = RxDocumentData<Membership>;
@@ -65,7 +65,7 @@ describe('inserts without reads', () => {
   it('answer, announce and store as the Dexie storage does', async () => {
     const dexie = getRxStorageDexie({ indexedDB, IDBKeyRange });
     const plain = await open(dexie);
-    const fast = await open(insertWithoutReads(dexie) as RxStorage<unknown, unknown>);
+    const fast = await open(fasterDexie(dexie) as RxStorage<unknown, unknown>);
 
     // 80 new documents, 5 of them tombstones (stored, not announced).
     const first = Array.from({ length: 80 }, (_, i) => doc(i, i % 16 === 0));
@@ -94,7 +94,7 @@ describe('inserts without reads', () => {
 
   it('leaves writes with updates, and small ones, to the Dexie storage', async () => {
     const fast = await open(
-      insertWithoutReads(getRxStorageDexie({ indexedDB, IDBKeyRange })) as RxStorage<unknown, unknown>,
+      fasterDexie(getRxStorageDexie({ indexedDB, IDBKeyRange })) as RxStorage<unknown, unknown>,
     );
     const docs = Array.from({ length: 60 }, (_, i) => doc(i));
     await write(fast, inserts(docs));

@@ -103,17 +103,21 @@ export function watchMemberCounts(
   };
 }
 
-/** Member counts per group, live; null until every membership has been read once. */
-export function useMemberCounts(collection: RxCollection<Membership>): MemberCounts | null {
+/**
+ * Member counts per group, live; null until every membership has been read once. With
+ * `start` false the read waits: the overview starts it once its groups are read, as
+ * IndexedDB answers one request after another and the list should come first.
+ */
+export function useMemberCounts(collection: RxCollection<Membership>, start = true): MemberCounts | null {
   const [state, setState] = useState<{ collection: RxCollection<Membership>; counts: MemberCounts } | null>(
     null,
   );
   useEffect(
     () =>
-      isOpen(collection)
+      start && isOpen(collection)
         ? watchMemberCounts(collection, (counts) => setState({ collection, counts }))
         : undefined,
-    [collection],
+    [collection, start],
   );
   return state?.collection === collection ? state.counts : null;
 }

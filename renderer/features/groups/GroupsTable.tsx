@@ -81,7 +81,21 @@ export function GroupsTable({ groups, sort, onToggleSort, selected, onSelect, se
             </td>
             <td>
               {group.memberCount === null || group.activeCount === null ? (
-                <Skeleton height={12} width={80} radius="sm" aria-label={t('groups.loading')} />
+                // The two lines the counts take, so the rows keep their height when the counts come.
+                <>
+                  <div>
+                    <Skeleton
+                      className="inline-skeleton"
+                      height={12}
+                      width={80}
+                      radius="sm"
+                      aria-label={t('groups.loading')}
+                    />
+                  </div>
+                  <div className="muted small">
+                    <Skeleton className="inline-skeleton" height={10} width={96} radius="sm" />
+                  </div>
+                </>
               ) : (
                 <>
                   <div>{t('groups.membersCount', { count: group.memberCount })}</div>
