@@ -70,6 +70,11 @@ const QUERIES: Record<string, MangoQuery<Membership>> = {
   },
   'removed memberships too': { selector: { _deleted: { $eq: true } } as MangoQuery<Membership>['selector'] },
   'nothing matches': { selector: { groupId: 'g9' } },
+  // m001–m007 are live: the first page ends on the range's own upper bound.
+  'up to an id that ends a full page': {
+    selector: { _deleted: { $eq: false }, id: { $lte: 'm007' } } as MangoQuery<Membership>['selector'],
+    index: ['_deleted', 'id'],
+  },
   'a limit in index order (the cursor stays)': { selector: {}, limit: 10 },
 };
 

@@ -15,6 +15,7 @@
  * seconds. Every index of RxDB's Dexie storage ends with the primary key, so index keys
  * are unique and the next page starts right after the last key read.
  */
+import { cmp } from 'dexie';
 import type { PreparedQuery, RxDocumentData, RxStorageQueryResult } from 'rxdb';
 import { getQueryMatcher, getSortComparator } from 'rxdb';
 import {
@@ -90,7 +91,10 @@ export async function readInPages<T>(
             }
             const last = records.at(-1);
             if (records.length < pageSize || last === undefined) return resolve();
-            ask(KeyRange.bound(keyOf(last, index.keyPath), range.upper, true, range.upperOpen));
+            const after = keyOf(last, index.keyPath);
+            // A page that ends on the range's upper bound is the last (and IndexedDB refuses an empty range).
+            if (cmp(after, range.upper) >= 0) return resolve();
+            ask(KeyRange.bound(after, range.upper, true, range.upperOpen));
           } catch (error) {
             // A failure in this handler would otherwise leave the query waiting for ever.
             reject(error instanceof Error ? error : new Error(String(error)));
