@@ -4,33 +4,18 @@
  * change events and the stored documents are compared.
  */
 import { indexedDB, IDBKeyRange } from 'fake-indexeddb';
-import type { BulkWriteRow, EventBulk, RxDocumentData, RxStorage, RxStorageInstance } from 'rxdb';
-import { fillWithDefaultSettings } from 'rxdb';
+import type { BulkWriteRow, EventBulk, RxDocumentData, RxStorage } from 'rxdb';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Membership } from '../../domain/membership';
 import { fasterDexie } from './fasterDexie';
-import { membershipRxSchema } from './schemas';
+import { membershipInstances } from './storageTesting';
 
 type Doc = RxDocumentData<Membership>;
-const schema = fillWithDefaultSettings(membershipRxSchema);
-const opened: RxStorageInstance<Membership, unknown, unknown>[] = [];
-afterEach(async () => {
-  for (const instance of opened.splice(0)) await instance.remove();
-});
+const openInstance = membershipInstances();
 
-let n = 0;
 async function open(storage: RxStorage<unknown, unknown>) {
-  const instance = (await storage.createStorageInstance<Membership>({
-    databaseName: `fast-${Date.now()}-${n++}`,
-    collectionName: 'memberships',
-    schema,
-    options: {},
-    multiInstance: false,
-    devMode: false,
-    databaseInstanceToken: 'token',
-  })) as RxStorageInstance<Membership, unknown, unknown>;
-  opened.push(instance);
+  const instance = await openInstance(storage);
   const events: EventBulk<unknown, unknown>[] = [];
   instance.changeStream().subscribe((bulk) => events.push(bulk));
   return { instance, events };

@@ -4,37 +4,21 @@
  * so that every query crosses page boundaries, one of them exactly at the end.
  */
 import { IDBIndex, indexedDB, IDBKeyRange } from 'fake-indexeddb';
-import type { MangoQuery, RxDocumentData, RxStorage, RxStorageInstance } from 'rxdb';
-import { fillWithDefaultSettings, normalizeMangoQuery, prepareQuery } from 'rxdb';
+import type { MangoQuery, RxDocumentData, RxStorage } from 'rxdb';
+import { normalizeMangoQuery, prepareQuery } from 'rxdb';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Membership } from '../../domain/membership';
 import { fasterDexie } from './fasterDexie';
-import { membershipRxSchema } from './schemas';
+import { membershipInstances, membershipSchema } from './storageTesting';
 
 type Doc = RxDocumentData<Membership>;
-const schema = fillWithDefaultSettings(membershipRxSchema);
+const schema = membershipSchema;
 const PAGE = 7;
-const opened: RxStorageInstance<Membership, unknown, unknown>[] = [];
-afterEach(async () => {
+const open = membershipInstances();
+afterEach(() => {
   vi.restoreAllMocks();
-  for (const instance of opened.splice(0)) await instance.remove();
 });
-
-let n = 0;
-async function open(storage: RxStorage<unknown, unknown>) {
-  const instance = (await storage.createStorageInstance<Membership>({
-    databaseName: `pages-${Date.now()}-${n++}`,
-    collectionName: 'memberships',
-    schema,
-    options: {},
-    multiInstance: false,
-    devMode: false,
-    databaseInstanceToken: 'token',
-  })) as RxStorageInstance<Membership, unknown, unknown>;
-  opened.push(instance);
-  return instance;
-}
 
 /** 5 groups, 3 of them with a multiple of PAGE members; every ninth membership removed; lwt out of id order. */
 function docs(): Doc[] {
