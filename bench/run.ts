@@ -13,6 +13,8 @@
  *
  *   --quick        a small run (CI runs it so the harness cannot rot; numbers not checked)
  *   --ui-only      only the browser figures        --server-only   only the server and live figures
+ *   --interaction  only "network" synced once from embedded storage and the interaction
+ *                  figures on it (about 8 minutes; for checking a UI change)
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -31,6 +33,7 @@ import { interactionFigures } from './ui';
 
 const benchStart = performance.now();
 const quick = process.argv.includes('--quick');
+const interactionOnly = process.argv.includes('--interaction');
 const GROUPS = quick ? 2_000 : 20_000;
 const RUNS = quick ? 2 : 3;
 /**
@@ -139,7 +142,7 @@ async function benchStorage(kind: StorageKind) {
 const storages: StorageKind[] = process.env.COHORT_TEST_DATABASE_URL
   ? ['embedded', 'postgres']
   : ['embedded'];
-if (!process.argv.includes('--ui-only')) {
+if (!process.argv.includes('--ui-only') && !interactionOnly) {
   for (const kind of storages) await benchStorage(kind);
   figures.push(await propagationLatency(quick ? 20 : 200));
   for (const kind of storages) figures.push(...(await concurrentDevices(kind, quick ? 2 : 10)));
@@ -155,6 +158,19 @@ async function browserFigures(): Promise<Figure[]> {
   const app = await startBenchApp();
   const out: Figure[] = [];
   try {
+    if (interactionOnly) {
+      const network = { name: 'network', size: NETWORK };
+      const run = await initialSync(app, network, {
+        runs: 1,
+        storages: ['embedded'],
+        withPeer: false,
+        timeoutMs: 900_000,
+        keepDevice: async (device, dataset) => {
+          out.push(...(await interactionFigures(device, app.appUrl, dataset, 'network', 100)));
+        },
+      });
+      return [...out, ...run.figures];
+    }
     const practice = await initialSync(
       app,
       { name: 'practice', size: PRACTICE },
@@ -290,5 +306,6 @@ const lines = [
   }),
 ];
 console.log(lines.join('\n'));
-const partial = process.argv.includes('--ui-only') || process.argv.includes('--server-only');
+const partial =
+  process.argv.includes('--ui-only') || process.argv.includes('--server-only') || interactionOnly;
 if (!quick && !partial) fs.writeFileSync(new URL('./results.md', import.meta.url), lines.join('\n') + '\n');

@@ -166,6 +166,12 @@ export async function interactionFigures(
   const combobox = page.getByRole('combobox', { name: 'Clients' });
   await combobox.waitFor();
   await combobox.click();
+  // Typing starts once the clients are read, as a user meets it: a search that finds someone.
+  // (Until 2026-12-02 typing started at once; with "network" the keystrokes then searched an
+  // empty list until the 100,000 clients were read, which the figure did not show.)
+  await page.keyboard.type('an');
+  await page.getByRole('option').first().waitFor({ timeout: 120_000 });
+  await combobox.fill('');
   const clientLatencies = await typeAndMeasure(page, keystrokes, [
     'anna de vries',
     'bram 12',

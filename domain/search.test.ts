@@ -24,4 +24,13 @@ describe('search', () => {
       expect(search(term)).toEqual(items.filter((c) => matchesSearch([c.name, c.email], term)));
     }
   });
+
+  it('stops at a limit, keeping the first matches in order', () => {
+    const items = Array.from({ length: 10 }, (_, i) => ({ name: `Client ${i}` }));
+    const search = buildSearchIndex(items, (c) => [c.name]);
+    expect(search('client', 3).map((c) => c.name)).toEqual(['Client 0', 'Client 1', 'Client 2']);
+    expect(search('', 2)).toEqual(items.slice(0, 2));
+    expect(search('client 7', 3).map((c) => c.name)).toEqual(['Client 7']);
+    expect(search('client')).toHaveLength(10);
+  });
 });

@@ -13,17 +13,20 @@ export function matchesSearch(fields: (string | undefined)[], term: string): boo
   return words.every((w) => haystack.includes(w));
 }
 
-/** A search over many records: fold each record's text once, then each term is a cheap scan. */
+/**
+ * A search over many records: fold each record's text once, then each term is a cheap
+ * scan. With `limit`, the scan stops at that many matches.
+ */
 export function buildSearchIndex<T>(
   items: T[],
   fields: (item: T) => (string | undefined)[],
-): (term: string) => T[] {
+): (term: string, limit?: number) => T[] {
   const folded = items.map((item) => foldText(fields(item).filter(Boolean).join('\n')));
-  return (term) => {
+  return (term, limit = Infinity) => {
     const words = foldText(term).split(/\s+/).filter(Boolean);
-    if (words.length === 0) return items;
+    if (words.length === 0) return limit < items.length ? items.slice(0, limit) : items;
     const out: T[] = [];
-    for (let i = 0; i < items.length; i++) {
+    for (let i = 0; i < items.length && out.length < limit; i++) {
       const text = folded[i] as string;
       if (words.every((w) => text.includes(w))) out.push(items[i] as T);
     }

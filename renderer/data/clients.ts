@@ -7,8 +7,18 @@ import { useData } from './DataProvider';
 import { sortByName } from './groups';
 import { useLiveQuery } from './live';
 
-/** All clients matching `search` on name, email or phone, by name; live. */
-export function useClients(search: string): { clients: Client[] | null; total: number } {
+const nobody = (): Client[] => [];
+
+/**
+ * All clients matching `search` on name, email or phone, by name; live. `find` searches
+ * the same pre-folded index for any other term, up to `limit` clients (nothing while the
+ * clients are read).
+ */
+export function useClients(search: string): {
+  clients: Client[] | null;
+  total: number;
+  find(term: string, limit?: number): Client[];
+} {
   const { db } = useData();
   const all = useLiveQuery(db.clients, {}, 'all');
   const search$ = useMemo(
@@ -16,7 +26,7 @@ export function useClients(search: string): { clients: Client[] | null; total: n
     [all],
   );
   const clients = useMemo(() => (search$ ? search$(search) : null), [search$, search]);
-  return { clients, total: all?.length ?? 0 };
+  return { clients, total: all?.length ?? 0, find: search$ ?? nobody };
 }
 
 export function useClient(id: string): Client | null | undefined {

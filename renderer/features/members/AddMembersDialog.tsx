@@ -1,16 +1,11 @@
 /**
- * "Add member": a client search (a combobox, results from 2 typed characters, by name or
- * email; existing members shown and not selectable), several clients at once, and one period.
+ * "Add member": a client search (a combobox, results from 2 typed characters, by name,
+ * email or phone; existing members shown and not selectable), several clients at once, and
+ * one period. The search runs on the clients list's pre-folded index (useClients), and the
+ * combobox gets only what it shows — the chosen clients and at most 50 results — not an
+ * option for each of 100,000 clients, which it would parse again on every keystroke.
  */
-import {
-  Button,
-  Group as Row,
-  Modal,
-  MultiSelect,
-  Stack,
-  type ComboboxItem,
-  type OptionsFilter,
-} from '@mantine/core';
+import { Button, Group as Row, Modal, MultiSelect, Stack, type OptionsFilter } from '@mantine/core';
 import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { FormAlert } from '../../components/FormAlert';
@@ -18,7 +13,6 @@ import { useSave } from '../../components/useSave';
 import type { Client } from '../../../domain/client';
 import { today } from '../../../domain/dates';
 import type { MembershipPeriod } from '../../../domain/membership';
-import { matchesSearch } from '../../../domain/search';
 import { PeriodFields } from './PeriodFields';
 import { periodErrors } from './periodErrors';
 
@@ -26,6 +20,8 @@ type Props = {
   opened: boolean;
   groupName: string;
   clients: Client[];
+  /** The clients matching a search term, by name, up to `limit`. */
+  findClients(term: string, limit: number): Client[];
   memberClientIds: ReadonlySet<string>;
   onClose(): void;
   onAdd(clientIds: string[], period: MembershipPeriod): Promise<unknown>;
@@ -33,7 +29,15 @@ type Props = {
 
 const MAX_RESULTS = 50;
 
-export function AddMembersDialog({ opened, groupName, clients, memberClientIds, onClose, onAdd }: Props) {
+export function AddMembersDialog({
+  opened,
+  groupName,
+  clients,
+  findClients,
+  memberClientIds,
+  onClose,
+  onAdd,
+}: Props) {
   const { t } = useTranslation();
   return (
     <Modal
@@ -46,6 +50,7 @@ export function AddMembersDialog({ opened, groupName, clients, memberClientIds, 
       {opened && (
         <AddMembersForm
           clients={clients}
+          findClients={findClients}
           memberClientIds={memberClientIds}
           onCancel={onClose}
           onAdd={onAdd}
@@ -55,8 +60,12 @@ export function AddMembersDialog({ opened, groupName, clients, memberClientIds, 
   );
 }
 
+/** The combobox filters nothing itself: its options are the results already. */
+const shownAsGiven: OptionsFilter = ({ options }) => options;
+
 function AddMembersForm({
   clients,
+  findClients,
   memberClientIds,
   onCancel,
   onAdd,
@@ -69,30 +78,27 @@ function AddMembersForm({
   const [submitted, setSubmitted] = useState(false);
   const { saving, error: saveError, save } = useSave((message) => message);
   const byId = useMemo(() => new Map(clients.map((c) => [c.id, c])), [clients]);
-  const data = useMemo(
-    () =>
-      clients.map((c) => ({
-        value: c.id,
-        label: memberClientIds.has(c.id) ? `${c.name} — ${t('memberForm.alreadyMember')}` : c.name,
-        disabled: memberClientIds.has(c.id),
-      })),
-    [clients, memberClientIds, t],
-  );
+  const tooShort = search.trim().length < 2;
+  const data = useMemo(() => {
+    const option = (c: Client) => ({
+      value: c.id,
+      label: memberClientIds.has(c.id) ? `${c.name} — ${t('memberForm.alreadyMember')}` : c.name,
+      disabled: memberClientIds.has(c.id),
+    });
+    const chosen = selected.flatMap((id) => {
+      const client = byId.get(id);
+      return client ? [option(client)] : [];
+    });
+    if (tooShort) return chosen;
+    const picked = new Set(selected);
+    // The chosen clients are hidden from the results: ask for that many more.
+    const found = findClients(search, MAX_RESULTS + picked.size)
+      .filter((c) => !picked.has(c.id))
+      .slice(0, MAX_RESULTS);
+    return [...chosen, ...found.map(option)];
+  }, [byId, findClients, memberClientIds, search, selected, t, tooShort]);
   const { period, errors } = periodErrors(startDate, endDate);
   const clientError = submitted && selected.length === 0 ? t('memberForm.errors.clients') : undefined;
-  const tooShort = search.trim().length < 2;
-
-  const filter: OptionsFilter = ({ options, search: term }) => {
-    if (term.trim().length < 2) return [];
-    const out: ComboboxItem[] = [];
-    for (const option of options) {
-      if (!('value' in option)) continue;
-      const client = byId.get(option.value);
-      if (client && matchesSearch([client.name, client.email], term)) out.push(option);
-      if (out.length >= MAX_RESULTS) break;
-    }
-    return out;
-  };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -115,7 +121,7 @@ function AddMembersForm({
           searchable
           searchValue={search}
           onSearchChange={setSearch}
-          filter={filter}
+          filter={shownAsGiven}
           nothingFoundMessage={
             tooShort ? t('memberForm.typeMore') : t('memberForm.noMatches', { term: search.trim() })
           }

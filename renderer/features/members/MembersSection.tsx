@@ -156,6 +156,6 @@ function AddMembersContainer(props: {
   onClose(): void;
   onAdd(clientIds: string[], period: MembershipPeriod): Promise<unknown>;
 }) {
-  const { clients } = useClients('');
-  return <AddMembersDialog opened clients={clients ?? []} {...props} />;
+  const { clients, find } = useClients('');
+  return <AddMembersDialog opened clients={clients ?? []} findClients={find} {...props} />;
 }
