@@ -3,10 +3,12 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createGroup } from '../../domain/group';
 import { createMembership, type Membership } from '../../domain/membership';
 import { createCohortDatabase, type CohortDatabase } from './database';
-import { MemberTally, watchMemberCounts, type MemberCounts } from './memberCounts';
+import { MemberTally, subscribeMemberCounts, watchMemberCounts, type MemberCounts } from './memberCounts';
 
 const open: CohortDatabase[] = [];
 afterEach(async () => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
   for (const db of open.splice(0)) await db.close();
 });
 
@@ -64,6 +66,43 @@ describe('member counts', () => {
       expect(last?.get('g1')).toEqual({ all: 2, active: 1 });
       expect(last?.get('g2')).toEqual({ all: 1, active: 1 });
     });
-    stop();
+    stop.stop();
+  });
+
+  it('screens share one tally, which outlives the last of them for a while', async () => {
+    const db = await createCohortDatabase({
+      name: `shared-counts-${Date.now()}`,
+      storage: getRxStorageMemory(),
+      multiInstance: false,
+    });
+    open.push(db);
+    await db.memberships.bulkInsert(
+      ['c1', 'c2'].map((c) => createMembership('g1', c, { startDate: '2020-01-01' }, 1)),
+    );
+    const reads = vi.spyOn(db.memberships.storageInstance, 'query');
+    const first: MemberCounts[] = [];
+    const leave = subscribeMemberCounts(db.memberships, (counts) => first.push(counts));
+    await vi.waitFor(() => expect(first.at(-1)?.get('g1')).toEqual({ all: 2, active: 2 }));
+    leave();
+
+    // Back to the overview: the counts come at once, from the same tally, without a read.
+    vi.useFakeTimers();
+    const second: MemberCounts[] = [];
+    const leaveAgain = subscribeMemberCounts(db.memberships, (counts) => second.push(counts));
+    expect(second.at(-1)?.get('g1')).toEqual({ all: 2, active: 2 });
+    expect(reads).toHaveBeenCalledTimes(1);
+    await db.memberships.insert(createMembership('g1', 'c3', { startDate: '2020-01-01' }, 2));
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(second.at(-1)?.get('g1')).toEqual({ all: 3, active: 3 });
+    leaveAgain();
+
+    // Five minutes without a screen: the tally is dropped, and the next screen reads again.
+    await vi.advanceTimersByTimeAsync(5 * 60_000);
+    vi.useRealTimers();
+    const third: MemberCounts[] = [];
+    const leaveLast = subscribeMemberCounts(db.memberships, (counts) => third.push(counts));
+    await vi.waitFor(() => expect(third.at(-1)?.get('g1')).toEqual({ all: 3, active: 3 }));
+    expect(reads).toHaveBeenCalledTimes(2);
+    leaveLast();
   });
 });
