@@ -82,6 +82,8 @@ describe('member counts', () => {
     const reads = vi.spyOn(db.memberships.storageInstance, 'query');
     const first: MemberCounts[] = [];
     const leave = subscribeMemberCounts(db.memberships, (counts) => first.push(counts));
+    const closeHooks = db.memberships.onClose.length;
+    const removeHooks = db.memberships.onRemove.length;
     await vi.waitFor(() => expect(first.at(-1)?.get('g1')).toEqual({ all: 2, active: 2 }));
     leave();
 
@@ -103,6 +105,9 @@ describe('member counts', () => {
     const leaveLast = subscribeMemberCounts(db.memberships, (counts) => third.push(counts));
     await vi.waitFor(() => expect(third.at(-1)?.get('g1')).toEqual({ all: 3, active: 3 }));
     expect(reads).toHaveBeenCalledTimes(2);
+    // The dropped tally left no hook behind: one for the live tally on each list.
+    expect(db.memberships.onClose).toHaveLength(closeHooks);
+    expect(db.memberships.onRemove).toHaveLength(removeHooks);
     leaveLast();
   });
 });

@@ -126,9 +126,22 @@ type Shared = {
   watch: CountsWatch;
   listeners: Set<(counts: MemberCounts) => void>;
   idle?: ReturnType<typeof setTimeout>;
-  end?: () => void;
+  /** Stops the tally and forgets it (after KEEP_MS without a screen, or when the collection closes). */
+  end(): void;
 };
 const shared = new WeakMap<RxCollection<Membership>, Shared>();
+
+/**
+ * Ends a tally no screen used for KEEP_MS, and takes its hooks off the collection, which stays
+ * open (RxDB runs the hooks with map over the array, so they are not taken off while it does).
+ */
+function dropIdle(collection: RxCollection<Membership>, entry: Shared): void {
+  entry.end();
+  for (const hooks of [collection.onClose, collection.onRemove]) {
+    const at = hooks.indexOf(entry.end);
+    if (at >= 0) hooks.splice(at, 1);
+  }
+}
 
 /** Member counts of `collection` for `listener`, from one tally shared by every screen. Returns the unsubscribe. */
 export function subscribeMemberCounts(
@@ -143,15 +156,14 @@ export function subscribeMemberCounts(
       watch: watchMemberCounts(collection, (counts) => {
         for (const l of listeners) l(counts);
       }),
+      end() {
+        clearTimeout(created.idle);
+        created.watch.stop();
+        if (shared.get(collection) === created) shared.delete(collection);
+      },
     };
-    const end = () => {
-      clearTimeout(created.idle);
-      created.watch.stop();
-      if (shared.get(collection) === created) shared.delete(collection);
-    };
-    created.end = end;
-    collection.onClose.push(end);
-    collection.onRemove.push(end);
+    collection.onClose.push(created.end);
+    collection.onRemove.push(created.end);
     shared.set(collection, created);
     entry = created;
   }
@@ -161,7 +173,7 @@ export function subscribeMemberCounts(
   current.watch.recount();
   return () => {
     current.listeners.delete(listener);
-    if (current.listeners.size === 0) current.idle = setTimeout(() => current.end?.(), KEEP_MS);
+    if (current.listeners.size === 0) current.idle = setTimeout(() => dropIdle(collection, current), KEEP_MS);
   };
 }
 

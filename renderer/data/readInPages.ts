@@ -73,7 +73,7 @@ export async function readInPages<T>(
   }
   const matches = queryPlan.selectorSatisfiedByIndex ? null : getQueryMatcher(instance.schema, query);
   const indexName = `[${queryPlan.index.map((field) => dexieReplaceIfStartsWithPipe(field)).join('+')}]`;
-  let rows: RxDocumentData<T>[] = [];
+  const rows: RxDocumentData<T>[] = [];
   await state.dexieDb.transaction('r', state.dexieTable, (tx) => {
     const index = tx.idbtrans.objectStore(DEXIE_DOCS_TABLE_NAME).index(indexName) as unknown as Index;
     // Each page is asked for in the previous page's success handler, while the transaction is
@@ -104,7 +104,7 @@ export async function readInPages<T>(
       ask(range);
     });
   });
-  if (!queryPlan.sortSatisfiedByIndex) rows = rows.sort(getSortComparator(instance.schema, query));
+  if (!queryPlan.sortSatisfiedByIndex) rows.sort(getSortComparator(instance.schema, query));
   const skip = query.skip ?? 0;
   const limit = typeof query.limit === 'number' ? query.limit : Infinity;
   return { documents: rows.slice(skip, skip + limit) };
