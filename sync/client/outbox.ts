@@ -52,6 +52,14 @@ export class Outbox {
     return this.entries.has(outboxKey(collection, id));
   }
 
+  /** The ids of `collection`'s documents with a change waiting. */
+  waitingIds(collection: string): string[] {
+    const prefix = outboxKey(collection, '');
+    return [...this.entries.keys()]
+      .filter((key) => key.startsWith(prefix))
+      .map((key) => key.slice(prefix.length));
+  }
+
   /** Lets everyone waiting in whenSettled go (sync is stopping). */
   release(): void {
     this.released = true;

@@ -116,6 +116,31 @@ describe('two devices against the real server', () => {
       .toMatchObject({ phase: 'synced', pending: 0 });
   });
 
+  it('a write that re-saves the state the server already holds does not wait for ever', async () => {
+    const a = await device('resave-a');
+    const b = await device('resave-b');
+    await a.db.groups.insert(
+      createGroup({ name: 'Re-saved', description: '', metadata: {} }, 'resaved', Date.now()),
+    );
+    await expect.poll(() => findGroup(b, 'resaved'), { timeout: 10_000 }).toMatchObject({ name: 'Re-saved' });
+    // B holds the group open (as an edit dialog does) while A deletes it.
+    const held = await b.db.groups.findOne('resaved').exec();
+    if (!held) throw new Error('B has no group');
+    await (await a.db.groups.findOne('resaved').exec())?.remove();
+    await expect.poll(() => findGroup(b, 'resaved'), { timeout: 10_000 }).toBeUndefined();
+    await expect.poll(() => b.sync.status$.value.pending, { timeout: 10_000 }).toBe(0);
+
+    // B's write finds the deletion and keeps it as it is: a new revision, the same state.
+    // RxDB has nothing to push for it (the state equals the server's), so no push settles it.
+    await held.incrementalModify((current) => current);
+    // Saving a live document unchanged is the same case.
+    const live = await b.db.groups.findOne().exec();
+    if (!live) throw new Error('B has no live group');
+    await live.incrementalModify((current) => current);
+    await expect.poll(() => b.sync.status$.value.pending, { timeout: 10_000 }).toBe(0);
+    expect(b.sync.status$.value.phase).toBe('synced');
+  });
+
   it('a viewer’s local write is refused by the server and reverted on the device', async () => {
     const v = await device('viewer', 'viewer@demo.test');
     await expect

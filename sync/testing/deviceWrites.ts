@@ -88,7 +88,10 @@ export async function waitUntilConverged(
     const pending = devices.reduce((n, d) => n + d.sync.status$.value.pending, 0);
     if (!difference && pending === 0) return state;
     if (Date.now() > deadline) {
-      throw new Error(`no convergence after ${timeoutMs} ms (${pending} changes waiting): ${difference}`);
+      const waiting = pending > 0 ? ` [${await waitingOn(devices)}]` : '';
+      throw new Error(
+        `no convergence after ${timeoutMs} ms (${pending} changes waiting${waiting}): ${difference}`,
+      );
     }
     await sleep(200);
   }
@@ -96,4 +99,16 @@ export async function waitUntilConverged(
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Which changes wait on which device (the outbox's keys), for a failure message. */
+async function waitingOn(devices: TestDevice[]): Promise<string> {
+  const lines = await Promise.all(
+    devices.map(async (d) => {
+      const outbox = await d.db.getLocal('sync-outbox');
+      const keys = Object.keys((outbox?.get('entries') ?? {}) as Record<string, unknown>);
+      return keys.length > 0 ? `${d.name}: ${keys.join(', ')}` : '';
+    }),
+  );
+  return lines.filter(Boolean).join('; ');
 }
