@@ -104,7 +104,7 @@ export async function signInAndSync(
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page
     .getByTestId('groups-count')
-    .filter({ hasText: new RegExp(`^${expectedGroups} groups`) })
+    .filter({ hasText: new RegExp(`^${expectedGroups.toLocaleString('en')} groups`) })
     .waitFor({ timeout: timeoutMs });
   await page
     .getByTestId('sync-indicator')

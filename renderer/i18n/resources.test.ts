@@ -1,4 +1,5 @@
 /** Every language has every key, no empty text, and the plural forms its grammar needs. */
+import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
 import en from './en.json';
 import nl from './nl.json';
@@ -44,11 +45,26 @@ describe('translations', () => {
       const keys = flatten(tree);
       for (const [key, value] of keys) {
         const englishText = english.get(key) ?? english.get(`${base(key)}_other`) ?? '';
-        const names = (text: string) => [...text.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
+        // The name and its format: `{{count, number}}` → `count, number`.
+        const names = (text: string) =>
+          [...text.matchAll(/\{\{(\w+(?:, *\w+)?)\}\}/g)].map((m) => m[1]?.replace(/, */, ', ')).sort();
         expect(names(value), key).toEqual(names(englishText));
       }
     });
   }
+
+  it('writes counts with the language’s digit grouping', async () => {
+    const i18n = i18next.createInstance();
+    await i18n.init({ resources: { en: { translation: en }, nl: { translation: nl } }, lng: 'en' });
+    expect(i18n.t('groups.count', { count: 10004 })).toBe('10,004 groups');
+    expect(i18n.t('groups.count', { count: 1 })).toBe('1 group');
+    expect(i18n.t('groups.count', { count: 10004, lng: 'nl' })).toBe('10.004 groepen');
+    // Every count in every language goes through the number format.
+    for (const tree of Object.values(languages)) {
+      for (const [key, value] of flatten(tree))
+        expect(value, key).not.toMatch(/\{\{(count|active|max|page|pages)\}\}/);
+    }
+  });
 
   it('Romanian uses one / few / other', () => {
     expect(pluralForms('ro')).toEqual(['few', 'one', 'other']);
