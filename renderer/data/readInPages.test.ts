@@ -6,10 +6,11 @@
 import { IDBIndex, indexedDB, IDBKeyRange } from 'fake-indexeddb';
 import type { MangoQuery, RxDocumentData, RxStorage } from 'rxdb';
 import { normalizeMangoQuery, prepareQuery } from 'rxdb';
-import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { fromDexieToStorage, getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Membership } from '../../domain/membership';
 import { fasterDexie } from './fasterDexie';
+import { fromStored } from './readInPages';
 import { membershipInstances, membershipSchema } from './storageTesting';
 
 type Doc = RxDocumentData<Membership>;
@@ -109,5 +110,32 @@ describe('reading in pages', () => {
     const limited = prepareQuery(schema, normalizeMangoQuery(schema, { selector: {}, limit: 3 }));
     expect((await paged.query(limited)).documents).toHaveLength(3);
     expect(getAll).not.toHaveBeenCalled();
+  });
+});
+
+describe('stored records turned back', () => {
+  it('come back as RxDB turns them back, renamed keys and boolean indexes included', () => {
+    const base = { id: 'g1', name: 'Yoga', _deleted: '0', _meta: { lwt: 5 }, _attachments: {}, _rev: '1-a' };
+    const records = [
+      base,
+      { ...base, _deleted: '1' },
+      { ...base, metadata: { room: 'B', tags: ['x', { n: 1 }], none: null } },
+      { ...base, metadata: { __pipe: 1 } },
+      { ...base, metadata: { 'a.__b': 1 } },
+      { ...base, metadata: { list: [{ __deep: true }] } },
+      { ...base, metadata: { at: new Date(0) } },
+      { ...base, flag: '1' },
+    ];
+    for (const record of records) {
+      for (const booleans of [['_deleted'], ['_deleted', 'flag'], ['_deleted', 'metadata.on']]) {
+        const label = JSON.stringify({ record, booleans });
+        const copy = structuredClone(record);
+        const ours = fromStored(booleans, record);
+        expect(ours, label).toEqual(fromDexieToStorage(booleans, copy));
+        expect(ours, label).not.toBe(record);
+        // The stored record itself is left as it was.
+        expect(record, label).toEqual(copy);
+      }
+    }
   });
 });

@@ -51,6 +51,37 @@ function keyOf(record: unknown, keyPath: string | string[]): unknown {
   return typeof keyPath === 'string' ? at(keyPath) : keyPath.map(at);
 }
 
+/**
+ * Whether a stored value is plain JSON without a key the Dexie storage renamed (a key
+ * starting with `|` is stored as `__…`, also after a dot): then it comes back unchanged.
+ */
+function storedAsIs(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  if (Array.isArray(value)) return value.every(storedAsIs);
+  if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+  for (const key in value) {
+    if (key.startsWith('__') || key.includes('.__')) return false;
+    if (!storedAsIs((value as Record<string, unknown>)[key])) return false;
+  }
+  return true;
+}
+
+/**
+ * A stored record as RxDB's fromDexieToStorage returns it. That function copies every
+ * record field by field to turn renamed keys back; a record with none (Cohort's documents,
+ * unless metadata has such a key) needs only its boolean index fields turned back, on a
+ * copy of its top level. About a third of the groups overview's read (profiled).
+ */
+export function fromStored<T>(booleanIndexes: string[], record: unknown): RxDocumentData<T> {
+  if (!storedAsIs(record)) return fromDexieToStorage<T>(booleanIndexes, record);
+  const doc = { ...(record as Record<string, unknown>) };
+  for (const path of booleanIndexes) {
+    if (path.includes('.')) return fromDexieToStorage<T>(booleanIndexes, record);
+    doc[path] = doc[path] === '1';
+  }
+  return doc as RxDocumentData<T>;
+}
+
 /** `preparedQuery` answered as the Dexie storage answers it, read with getAll in pages of `pageSize`. */
 export async function readInPages<T>(
   instance: RxStorageInstanceDexie<T>,
@@ -86,7 +117,7 @@ export async function readInPages<T>(
           try {
             const records = request.result as unknown[];
             for (const record of records) {
-              const doc = fromDexieToStorage<T>(state.booleanIndexes, record);
+              const doc = fromStored<T>(state.booleanIndexes, record);
               if (!matches || matches(doc)) rows.push(doc);
             }
             const last = records.at(-1);
