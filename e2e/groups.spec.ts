@@ -26,6 +26,26 @@ test('search filters as you type and at once on Enter, and survives opening a gr
   await expect(groups.search).toHaveValue('');
 });
 
+test('the overview counts each group’s members, and those in it today', async ({ page }) => {
+  const groupId = uniqueId('counted');
+  const clients = ['Ana', 'Bram', 'Cato'].map((name) =>
+    clientDoc(uniqueId('counted-client'), `${name} Counted`),
+  );
+  await pushAsDevice('clients', clients);
+  await pushAsDevice('groups', [groupDoc(groupId, 'Counted circle')]);
+  await pushAsDevice('memberships', [
+    membershipDoc(groupId, String(clients[0]?.id), '2020-01-01'),
+    membershipDoc(groupId, String(clients[1]?.id), '2020-01-01'),
+    // Left long ago: a member, not one today.
+    membershipDoc(groupId, String(clients[2]?.id), '2020-01-01', '2020-02-01'),
+  ]);
+  const groups = await signIn(page);
+  await groups.search.fill('Counted circle');
+  const row = groups.row('Counted circle');
+  await expect(row).toContainText('3 members');
+  await expect(row).toContainText('2 active today');
+});
+
 test('sorts by name both ways and pages through 47 groups, 20 at a time', async ({ page }) => {
   // The other organisation, so this bulk does not crowd the demo practice's lists.
   const docs = Array.from({ length: 45 }, (_, i) =>

@@ -7,7 +7,7 @@ import type { Membership } from '../../domain/membership';
 import { buildSearchIndex } from '../../domain/search';
 import { useData } from './DataProvider';
 import { useLiveQuery } from './live';
-import { useMemberCounts } from './memberCounts';
+import { useMemberCounts, usePageCounts } from './memberCounts';
 
 export type GroupSort = 'name' | '-name';
 /** A group in the overview; the counts are null until the memberships have been read. */
@@ -49,6 +49,21 @@ export function useGroups(
     return sort === 'name' ? found : [...found].reverse();
   }, [search$, search, sort]);
   return { groups, total: all?.length ?? 0 };
+}
+
+/**
+ * `rows` (a page of the overview) with their counts: those the tally of every membership
+ * has not given yet are read for these rows alone (usePageCounts).
+ */
+export function useCountedRows(rows: GroupRow[]): GroupRow[] {
+  const { db } = useData();
+  const missing = rows.filter((r) => r.memberCount === null).map((r) => r.id);
+  const counts = usePageCounts(db.memberships, missing);
+  if (!counts || missing.length === 0) return rows;
+  return rows.map((r) => {
+    const c = r.memberCount === null ? counts.get(r.id) : undefined;
+    return c ? { ...r, memberCount: c.all, activeCount: c.active } : r;
+  });
 }
 
 /** One group, live: undefined while loading, null when it does not exist (or was deleted). */

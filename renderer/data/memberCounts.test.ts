@@ -1,9 +1,17 @@
+import { indexedDB, IDBKeyRange } from 'fake-indexeddb';
+import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createGroup } from '../../domain/group';
 import { createMembership, type Membership } from '../../domain/membership';
 import { createCohortDatabase, type CohortDatabase } from './database';
-import { MemberTally, subscribeMemberCounts, watchMemberCounts, type MemberCounts } from './memberCounts';
+import {
+  countGroups,
+  MemberTally,
+  subscribeMemberCounts,
+  watchMemberCounts,
+  type MemberCounts,
+} from './memberCounts';
 
 const open: CohortDatabase[] = [];
 afterEach(async () => {
@@ -109,5 +117,51 @@ describe('member counts', () => {
     expect(db.memberships.onClose).toHaveLength(closeHooks);
     expect(db.memberships.onRemove).toHaveLength(removeHooks);
     leaveLast();
+  });
+
+  it('counts a few groups through the index, as the tally counts them', async () => {
+    const db = await createCohortDatabase({
+      name: `page-counts-${Date.now()}`,
+      storage: getRxStorageDexie({ indexedDB, IDBKeyRange }),
+      multiInstance: false,
+    });
+    open.push(db);
+    const memberships = Array.from({ length: 60 }, (_, i) =>
+      createMembership(
+        `g${i % 6}`,
+        `c${i}`,
+        { startDate: '2020-01-01', endDate: i % 4 ? undefined : '2020-02-01' },
+        1,
+      ),
+    );
+    await db.memberships.bulkInsert(memberships);
+    // Deleted ones are not counted.
+    await db.memberships
+      .findByIds(memberships.slice(0, 9).map((m) => m.id))
+      .exec()
+      .then((found) => Promise.all([...found.values()].map((d) => d.remove())));
+    const tally = new Promise<MemberCounts>((resolve) => {
+      const watch = watchMemberCounts(db.memberships, (counts) => {
+        watch.stop();
+        resolve(counts);
+      });
+    });
+    const everything = await tally;
+    const reads = vi.spyOn(db.memberships.storageInstance, 'query');
+    const page = await countGroups(db.memberships, ['g1', 'g4', 'g-none'], '2026-01-01');
+    expect(page).toEqual(
+      new Map([
+        ['g1', everything.get('g1')],
+        ['g4', everything.get('g4')],
+        ['g-none', { all: 0, active: 0 }],
+      ]),
+    );
+    expect(page.get('g4')).toEqual({ all: 9, active: 5 });
+    // One read per group, each answered with that group's memberships alone.
+    expect(reads).toHaveBeenCalledTimes(3);
+    const answered = await Promise.all(
+      reads.mock.results.map((r) => r.value as Promise<{ documents: unknown[] }>),
+    );
+    expect(answered.map((a) => a.documents.length).sort()).toEqual([0, 8, 9]);
   });
 });

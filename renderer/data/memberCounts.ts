@@ -55,6 +55,35 @@ export class MemberTally {
   }
 }
 
+/**
+ * Member counts of `groupIds` alone, each group's memberships read through the groupId
+ * index: a page of the overview in milliseconds, where the tally reads every membership.
+ */
+export async function countGroups(
+  collection: RxCollection<Membership>,
+  groupIds: string[],
+  day: string,
+): Promise<MemberCounts> {
+  const schema = collection.schema.jsonSchema;
+  const counts: MemberCounts = new Map();
+  await Promise.all(
+    groupIds.map(async (groupId) => {
+      const query = prepareQuery(
+        schema,
+        normalizeMangoQuery(schema, {
+          selector: { groupId, _deleted: { $eq: false } } as MangoQuerySelector<Membership>,
+        }),
+      );
+      const { documents } = await collection.storageInstance.query(query);
+      counts.set(groupId, {
+        all: documents.length,
+        active: documents.filter((m) => isMemberOn(m, day)).length,
+      });
+    }),
+  );
+  return counts;
+}
+
 /** How often the counts are handed to the screen while changes stream in. */
 const PUBLISH_MS = 250;
 
@@ -194,4 +223,40 @@ export function useMemberCounts(collection: RxCollection<Membership>, start = tr
     [collection, start],
   );
   return state?.collection === collection ? state.counts : null;
+}
+
+/**
+ * Member counts of `groupIds` (the groups on screen whose counts the tally has not given
+ * yet), read through the index and again when one of their memberships changes; null
+ * until read. A first visit of a large organisation's overview then shows the counts of
+ * its page in milliseconds, not after the read of every membership.
+ */
+export function usePageCounts(collection: RxCollection<Membership>, groupIds: string[]): MemberCounts | null {
+  const key = groupIds.join('\n');
+  const [page, setPage] = useState<{ key: string; counts: MemberCounts } | null>(null);
+  useEffect(() => {
+    if (!key || !isOpen(collection)) return;
+    const ids = key.split('\n');
+    const shown = new Set(ids);
+    let current = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const read = () => {
+      timer = undefined;
+      countGroups(collection, ids, today()).then(
+        (counts) => current && setPage({ key, counts }),
+        // The tally reports its own failures; these counts only bridge until it is there.
+        () => undefined,
+      );
+    };
+    read();
+    const sub = collection.$.subscribe((event) => {
+      if (shown.has(event.documentData.groupId)) timer ??= setTimeout(read, PUBLISH_MS);
+    });
+    return () => {
+      current = false;
+      clearTimeout(timer);
+      sub.unsubscribe();
+    };
+  }, [collection, key]);
+  return page?.key === key ? page.counts : null;
 }

@@ -10,7 +10,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { PAGE_SIZE, Pager, pageCount } from '../../components/Pager';
 import { SearchInput } from '../../components/SearchInput';
 import { useStableCallback } from '../../components/useStableCallback';
-import { useExportData, useGroupMutations, useGroups } from '../../data/groups';
+import { useCountedRows, useExportData, useGroupMutations, useGroups } from '../../data/groups';
 import { useGroupsView, useSessionStore } from '../../stores';
 import { groupsCsv, saveCsv } from './exportCsv';
 import { GroupsTable } from './GroupsTable';
@@ -34,7 +34,7 @@ export function GroupsScreen() {
 
   const pages = pageCount(groups?.length ?? 0);
   const page = Math.min(view.page, pages);
-  const visible = groups?.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE) ?? [];
+  const visible = useCountedRows(groups?.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE) ?? []);
   // Selection only ever holds groups that still exist (another device may delete one).
   const selected = new Set([...view.selected].filter((id) => groups?.some((g) => g.id === id)));
 
