@@ -229,11 +229,15 @@ export function useMemberCounts(collection: RxCollection<Membership>, start = tr
  * Member counts of `groupIds` (the groups on screen whose counts the tally has not given
  * yet), read through the index and again when one of their memberships changes; null
  * until read. A first visit of a large organisation's overview then shows the counts of
- * its page in milliseconds, not after the read of every membership.
+ * its page in milliseconds, not after the read of every membership. When the groups on
+ * screen change (a keystroke in the search), those still shown keep their counts until the
+ * new set is read, instead of blinking to placeholders.
  */
 export function usePageCounts(collection: RxCollection<Membership>, groupIds: string[]): MemberCounts | null {
   const key = groupIds.join('\n');
-  const [page, setPage] = useState<{ key: string; counts: MemberCounts } | null>(null);
+  const [page, setPage] = useState<{ collection: RxCollection<Membership>; counts: MemberCounts } | null>(
+    null,
+  );
   useEffect(() => {
     if (!key || !isOpen(collection)) return;
     const ids = key.split('\n');
@@ -243,7 +247,7 @@ export function usePageCounts(collection: RxCollection<Membership>, groupIds: st
     const read = () => {
       timer = undefined;
       countGroups(collection, ids, today()).then(
-        (counts) => current && setPage({ key, counts }),
+        (counts) => current && setPage({ collection, counts }),
         // The tally reports its own failures; these counts only bridge until it is there.
         () => undefined,
       );
@@ -258,5 +262,5 @@ export function usePageCounts(collection: RxCollection<Membership>, groupIds: st
       sub.unsubscribe();
     };
   }, [collection, key]);
-  return page?.key === key ? page.counts : null;
+  return page?.collection === collection ? page.counts : null;
 }
