@@ -55,6 +55,21 @@ export class MemberTally {
   }
 }
 
+/** The live memberships matching `selector`, straight from storage: plain records, no RxDocuments. */
+async function readStored(
+  collection: RxCollection<Membership>,
+  selector: MangoQuerySelector<Membership>,
+): Promise<Stored[]> {
+  const schema = collection.schema.jsonSchema;
+  const query = prepareQuery(
+    schema,
+    normalizeMangoQuery(schema, {
+      selector: { ...selector, _deleted: { $eq: false } } as MangoQuerySelector<Membership>,
+    }),
+  );
+  return (await collection.storageInstance.query(query)).documents;
+}
+
 /**
  * Member counts of `groupIds` alone, each group's memberships read through the groupId
  * index: a page of the overview in milliseconds, where the tally reads every membership.
@@ -64,17 +79,10 @@ export async function countGroups(
   groupIds: string[],
   day: string,
 ): Promise<MemberCounts> {
-  const schema = collection.schema.jsonSchema;
   const counts: MemberCounts = new Map();
   await Promise.all(
     groupIds.map(async (groupId) => {
-      const query = prepareQuery(
-        schema,
-        normalizeMangoQuery(schema, {
-          selector: { groupId, _deleted: { $eq: false } } as MangoQuerySelector<Membership>,
-        }),
-      );
-      const { documents } = await collection.storageInstance.query(query);
+      const documents = await readStored(collection, { groupId });
       counts.set(groupId, {
         all: documents.length,
         active: documents.filter((m) => isMemberOn(m, day)).length,
@@ -118,14 +126,8 @@ export function watchMemberCounts(
     });
     if (ready) timer ??= setTimeout(publish, PUBLISH_MS);
   });
-  const schema = collection.schema.jsonSchema;
-  const everything = prepareQuery(
-    schema,
-    normalizeMangoQuery(schema, { selector: { _deleted: { $eq: false } } as MangoQuerySelector<Membership> }),
-  );
-  collection.storageInstance
-    .query(everything)
-    .then(({ documents }) => {
+  readStored(collection, {})
+    .then((documents) => {
       for (const doc of documents) tally.apply(doc);
       ready = true;
       publish();

@@ -14,7 +14,8 @@ export interface LocalDocumentStore {
 }
 import { stableStringify, toWireDocument } from '../../domain/documents';
 
-const OUTBOX_DOC = 'sync-outbox';
+/** The local document holding the entries. */
+export const OUTBOX_DOC = 'sync-outbox';
 /** An entry's key, as whenSettled is asked for it: `collection/id`. */
 export const outboxKey = (collection: string, id: string) => `${collection}/${id}`;
 type Entries = Record<string, string>;

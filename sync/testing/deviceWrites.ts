@@ -6,6 +6,7 @@
 import type { RxCollection } from 'rxdb';
 import { stableStringify, toWireDocument } from '../../domain/documents';
 import type { SyncDocument } from '../../domain/merge';
+import { OUTBOX_DOC } from '../client/outbox';
 import { SYNC_COLLECTIONS, type SyncCollection } from '../protocol';
 import type { TestDevice } from './devices';
 import { pullEverything, type State } from './pushBurst';
@@ -105,7 +106,7 @@ function sleep(ms: number): Promise<void> {
 async function waitingOn(devices: TestDevice[]): Promise<string> {
   const lines = await Promise.all(
     devices.map(async (d) => {
-      const outbox = await d.db.getLocal('sync-outbox');
+      const outbox = await d.db.getLocal(OUTBOX_DOC);
       const keys = Object.keys((outbox?.get('entries') ?? {}) as Record<string, unknown>);
       return keys.length > 0 ? `${d.name}: ${keys.join(', ')}` : '';
     }),
