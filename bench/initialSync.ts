@@ -10,7 +10,6 @@
  *
  * Ratios pair the runs of one invocation (Cohort's run i against the floor's run i).
  */
-import type { Browser } from '@playwright/test';
 import { startTestServer, type StorageKind, type TestServer } from '../sync/server/testing';
 import { pullEverything } from '../sync/testing/pushBurst';
 import { SYNC_COLLECTIONS } from '../sync/protocol';
@@ -33,14 +32,8 @@ import { clientRxSchema, groupRxSchema, membershipRxSchema } from '../renderer/d
  * own indexes, each beside its replication state — which is IndexedDB's share of
  * Cohort's first sync, without any of RxDB's or Cohort's code.
  */
-async function floorRun(
-  browser: Browser,
-  serverUrl: string,
-  token: string,
-  layout: boolean,
-): Promise<number> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
+async function floorRun(app: BenchApp, serverUrl: string, token: string, layout: boolean): Promise<number> {
+  const { context, page } = await app.newDevice();
   try {
     // A page without the app's CSP, on the server's own origin (IndexedDB needs a real origin).
     await page.goto(`${serverUrl}/api/v1/health`);
@@ -101,8 +94,8 @@ function layoutStores(): Record<string, string> {
 }
 
 /** The raw floor: fetch the pull pages and bulkPut them into a bare Dexie table, in a page on the server's origin. */
-export const rawFloor = (browser: Browser, serverUrl: string, token: string) =>
-  floorRun(browser, serverUrl, token, false);
+export const rawFloor = (app: BenchApp, serverUrl: string, token: string) =>
+  floorRun(app, serverUrl, token, false);
 
 export type DatasetSpec = { name: string; size: DatasetSize };
 
@@ -175,15 +168,15 @@ export async function initialSync(app: BenchApp, spec: DatasetSpec, options: Opt
           await device.context.close();
           if (kind !== 'embedded') continue;
           progress(`${spec.name}, run ${run + 1}/${options.runs}: raw floor`);
-          result.floorSeconds.push(await rawFloor(app.browser, server.url, token));
+          result.floorSeconds.push(await rawFloor(app, server.url, token));
           progress(`  floor ${result.floorSeconds.at(-1)?.toFixed(1)} s`);
           if (options.withLayout) {
-            layoutSeconds.push(await floorRun(app.browser, server.url, token, true));
+            layoutSeconds.push(await floorRun(app, server.url, token, true));
             progress(`  IndexedDB in RxDB's layout ${layoutSeconds.at(-1)?.toFixed(1)} s`);
           }
           if (peer) {
             progress(`${spec.name}, run ${run + 1}/${options.runs}: PouchDB`);
-            pouchSeconds.push(await pouchReplication(app.browser, peer.url));
+            pouchSeconds.push(await pouchReplication(app, peer.url));
             progress(`  PouchDB ${pouchSeconds.at(-1)?.toFixed(1)} s`);
           }
         }

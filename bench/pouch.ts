@@ -5,8 +5,8 @@
  */
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
-import type { Browser } from '@playwright/test';
 import { build } from 'esbuild';
+import type { BenchApp } from './browser';
 
 const require = createRequire(import.meta.url);
 
@@ -55,10 +55,9 @@ function browserBundle(): Promise<string> {
   return bundle;
 }
 
-/** Replicates everything from the peer into a fresh PouchDB in a fresh browser context: seconds. */
-export async function pouchReplication(browser: Browser, peerUrl: string): Promise<number> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
+/** Replicates everything from the peer into a fresh PouchDB on a fresh device: seconds. */
+export async function pouchReplication(app: BenchApp, peerUrl: string): Promise<number> {
+  const { context, page } = await app.newDevice();
   try {
     // The peer's own origin: no CORS, and IndexedDB has a real origin.
     await page.goto(`${peerUrl}/`);

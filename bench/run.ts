@@ -15,6 +15,8 @@
  *   --ui-only      only the browser figures        --server-only   only the server and live figures
  *   --interaction  only "network" synced once from embedded storage and the interaction
  *                  figures on it (about 8 minutes; for checking a UI change)
+ *   --in-memory    every device in one Chromium's in-memory (off-the-record) contexts, not
+ *                  on-disk profiles of its own (bench/browser.ts says why that is not the default)
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -34,6 +36,8 @@ import { interactionFigures } from './ui';
 const benchStart = performance.now();
 const quick = process.argv.includes('--quick');
 const interactionOnly = process.argv.includes('--interaction');
+/** Devices in one Chromium's in-memory contexts instead of on-disk profiles (how the bench measured before 2026-12-02). */
+const inMemory = process.argv.includes('--in-memory');
 /**
  * How long one sync of "network" may take before the run fails: a guard against a hang,
  * not a target. 232 s with Debian's Chromium 156 (2026-12-02); with Chromium 150, on a
@@ -162,7 +166,7 @@ if (!process.argv.includes('--server-only')) figures.push(...(await browserFigur
  * "practice" 3 times; "network" and the growth series as often as 15 minutes allow.
  */
 async function browserFigures(): Promise<Figure[]> {
-  const app = await startBenchApp();
+  const app = await startBenchApp({ inMemory });
   const out: Figure[] = [];
   try {
     if (interactionOnly) {
@@ -221,10 +225,7 @@ async function browserFigures(): Promise<Figure[]> {
       });
     }
   } catch (error) {
-    for (const context of app.browser.contexts()) {
-      for (const p of context.pages())
-        await p.screenshot({ path: 'bench/failure.png' }).catch(() => undefined);
-    }
+    for (const p of app.openPages()) await p.screenshot({ path: 'bench/failure.png' }).catch(() => undefined);
     throw error;
   } finally {
     await app.close();
