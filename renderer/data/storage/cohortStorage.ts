@@ -1,0 +1,149 @@
+/**
+ * Cohort's RxDB storage: every collection in memory with its indexes, every write appended
+ * to a log of pages in IndexedDB (pageLog.ts), sealed with the database's key. Opening a
+ * database reads the log back; each collection is loaded on its own, so the first screen
+ * waits only for what it shows.
+ *
+ * Why not RxDB's Dexie storage, which the app used before: it keeps a row per document
+ * with four to six index entries and a second row per document for the replication's
+ * state, and IndexedDB's cost is per record and per index entry. The first sync of the
+ * "network" organisation (610,000 documents) took 2.6 times as long as fetching the same
+ * pages and storing each document in a bare table — and longer than PouchDB would need
+ * with three times its speed. README, Performance, has the figures.
+ *
+ * One tab at a time: a browser tab that opens a database another tab holds waits until
+ * that tab lets go (Web Locks), and is told so. The desktop app has one window anyway.
+ */
+import {
+  getPrimaryFieldOfPrimaryKey,
+  RXDB_VERSION,
+  type RxStorage,
+  type RxStorageInstanceCreationParams,
+} from 'rxdb';
+import { CollectionHandle } from './collectionHandle';
+import { CohortStorageInstance, type Internals } from './instance';
+import type { Doc } from './memoryCollection';
+import type { PageKey } from './pageCodec';
+import { logDatabaseName, PageLog, type IndexedDbEnvironment } from './pageLog';
+
+export const COHORT_STORAGE_NAME = 'cohort-pages';
+
+export type CohortStorageOptions = {
+  /** Seals every page with this key (keys.ts); without one, pages are plain JSON (Node tests). */
+  key?: PageKey;
+  /** The IndexedDB to use: fake-indexeddb in Node tests; the browser's by default. */
+  indexedDb?: IndexedDbEnvironment;
+  /** Called when another tab holds the database, before waiting for it. */
+  onHeldElsewhere?: () => void;
+};
+
+type DatabaseHandle = {
+  log: PageLog;
+  opened: Promise<unknown>;
+  collections: Map<string, CollectionHandle>;
+  /** Collections whose last instance is closing: a new handle reads the log after they wrote it. */
+  closing: Map<string, Promise<void>>;
+  unlock: () => void;
+};
+
+export type CohortStorage = RxStorage<Internals, object>;
+
+export function getCohortStorage(options: CohortStorageOptions = {}): CohortStorage {
+  const databases = new Map<string, DatabaseHandle>();
+
+  const openDatabase = (name: string): DatabaseHandle => {
+    const log = new PageLog(name, options.key, options.indexedDb);
+    let unlock: () => void = () => undefined;
+    const locked = holdLock(logDatabaseName(name), options.onHeldElsewhere).then((release) => {
+      unlock = release;
+    });
+    const database: DatabaseHandle = {
+      log,
+      opened: locked.then(() => log.open()),
+      collections: new Map(),
+      closing: new Map(),
+      unlock: () => unlock(),
+    };
+    database.opened.catch(() => undefined);
+    return database;
+  };
+
+  const release = async (name: string, handle: CollectionHandle) => {
+    handle.refs -= 1;
+    if (handle.refs > 0) return;
+    const database = databases.get(name);
+    if (!database) return;
+    const closing = handle.close();
+    database.closing.set(handle.key, closing);
+    database.collections.delete(handle.key);
+    await closing;
+    if (database.closing.get(handle.key) === closing) database.closing.delete(handle.key);
+    const idle = database.collections.size === 0 && database.closing.size === 0;
+    if (idle && databases.get(name) === database) {
+      databases.delete(name);
+      database.log.close();
+      database.unlock();
+    }
+  };
+
+  return {
+    name: COHORT_STORAGE_NAME,
+    rxdbVersion: RXDB_VERSION,
+    // RxDB's typings are generic over the document type; this storage holds any document.
+    async createStorageInstance<T>(params: RxStorageInstanceCreationParams<T, object>) {
+      const p = params as unknown as RxStorageInstanceCreationParams<Doc, object>;
+      if (p.schema.attachments) throw new Error('Cohort stores no attachments.');
+      let database = databases.get(p.databaseName);
+      if (!database) databases.set(p.databaseName, (database = openDatabase(p.databaseName)));
+      const key = collectionKey(p.collectionName, p.schema.version);
+      let handle = database.collections.get(key);
+      if (!handle) {
+        handle = new CollectionHandle(
+          key,
+          p.schema,
+          getPrimaryFieldOfPrimaryKey(p.schema.primaryKey),
+          database.log,
+          Promise.all([database.opened, database.closing.get(key)]),
+        );
+        database.collections.set(key, handle);
+      }
+      handle.refs += 1;
+      const collections = database.collections;
+      const instance = new CohortStorageInstance(
+        p,
+        handle,
+        { find: (name, version) => collections.get(collectionKey(name, version)) },
+        () => release(p.databaseName, handle),
+      );
+      return instance as never;
+    },
+  };
+}
+
+const collectionKey = (name: string, version: number) => `${name}--${version}`;
+
+/**
+ * Holds the Web Lock named `name` until the returned function is called; where there are
+ * no Web Locks (Node), holds nothing.
+ */
+async function holdLock(name: string, onHeldElsewhere?: () => void): Promise<() => void> {
+  const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
+  if (!locks) return () => undefined;
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const granted = await new Promise<boolean>((resolve) => {
+    void locks.request(name, { mode: 'exclusive', ifAvailable: true }, (lock) => {
+      resolve(lock !== null);
+      return lock ? held : undefined;
+    });
+  });
+  if (granted) return release;
+  onHeldElsewhere?.();
+  await new Promise<void>((resolve) => {
+    void locks.request(name, { mode: 'exclusive' }, () => {
+      resolve();
+      return held;
+    });
+  });
+  return release;
+}

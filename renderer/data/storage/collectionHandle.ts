@@ -1,0 +1,140 @@
+/**
+ * One collection of an open database, shared by every storage instance RxDB opens on it:
+ * its documents in memory, its place in the page log, the queue its writes go through one
+ * at a time, its change stream, and the server states set aside for its replication.
+ *
+ * Loading reads the collection's pages in the background: an instance is handed out at
+ * once and waits for the load only when it is used, so the groups overview does not wait
+ * for 500,000 memberships to be read.
+ */
+import { Subject } from 'rxjs';
+import type { EventBulk, RxJsonSchema, RxStorageChangeEvent, RxStorageDefaultCheckpoint } from 'rxdb';
+import { MemoryCollection, type Doc } from './memoryCollection';
+import type { Page, PageLog } from './pageLog';
+import type { PreImage } from './replicationState';
+
+/** Documents per page when a collection is rewritten whole. */
+const SNAPSHOT_PAGE = 1_000;
+/** How long a collection stays without writes before its log is compacted. */
+const COMPACT_AFTER_MS = 2_000;
+
+export type Changes = Subject<EventBulk<RxStorageChangeEvent<Doc>, RxStorageDefaultCheckpoint>>;
+
+export class CollectionHandle {
+  readonly memory: MemoryCollection;
+  readonly changes$: Changes = new Subject();
+  /** Server states set aside by a local change (replicationState.ts), by document id. */
+  readonly preImages = new Map<string, PreImage>();
+  readonly ready: Promise<void>;
+  refs = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+  /** The log position of the next page. */
+  private next = 0;
+  private pages = 0;
+  /** Document versions in the log (live or replaced): when far more than the documents, it is compacted. */
+  private versions = 0;
+  private compactTimer: ReturnType<typeof setTimeout> | undefined;
+  private closed = false;
+
+  constructor(
+    readonly key: string,
+    schema: RxJsonSchema<Doc>,
+    primaryPath: string,
+    private readonly log: PageLog,
+    logOpened: Promise<unknown>,
+  ) {
+    this.memory = new MemoryCollection(schema, primaryPath);
+    this.ready = logOpened.then(() => this.load());
+    // Seen by whoever uses the collection; not an unhandled rejection meanwhile.
+    this.ready.catch(() => undefined);
+  }
+
+  private async load(): Promise<void> {
+    const { next, pages } = await this.log.read(this.key, (page) => this.apply(page));
+    this.next = next;
+    this.pages = pages;
+    this.scheduleCompaction();
+  }
+
+  /** Applies a page read from the log or just written to it. */
+  private apply(page: Page): void {
+    const docs = page.docs as Doc[];
+    this.memory.write(docs, page.purged);
+    for (const id of page.purged ?? []) this.preImages.delete(id);
+    for (const [id, state, at] of page.masters ?? []) {
+      this.preImages.set(id, { state: state as Record<string, unknown>, at });
+    }
+    this.versions += docs.length;
+  }
+
+  /** Runs `work` after every write queued before it (and after the load). */
+  enqueue<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(async () => {
+      await this.ready;
+      if (this.closed) throw new Error(`The storage of ${this.key} is closed.`);
+      return work();
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Writes `page` to the log, then to memory: a write that did not reach the disk changes nothing. */
+  async write(page: Page): Promise<void> {
+    if (page.docs.length === 0 && !page.purged?.length && !page.masters?.length) return;
+    const s = this.next;
+    await this.log.append(this.key, s, page);
+    this.next = s + 1;
+    this.pages += 1;
+    this.apply(page);
+    this.scheduleCompaction();
+  }
+
+  emit(bulk: EventBulk<RxStorageChangeEvent<Doc>, RxStorageDefaultCheckpoint>): void {
+    if (bulk.events.length > 0) this.changes$.next(bulk);
+  }
+
+  /** Whether the log holds far more than the collection: replaced versions, or many small pages. */
+  private wasteful(): boolean {
+    const live = this.memory.docs.size + this.preImages.size;
+    return this.versions > 2 * live + SNAPSHOT_PAGE || this.pages > 2 * Math.ceil(live / SNAPSHOT_PAGE) + 100;
+  }
+
+  private scheduleCompaction(): void {
+    clearTimeout(this.compactTimer);
+    if (this.closed || !this.wasteful()) return;
+    this.compactTimer = setTimeout(() => {
+      this.enqueue(() => this.compact()).catch(() => undefined);
+    }, COMPACT_AFTER_MS);
+  }
+
+  /** Rewrites the log as the live documents and pre-images alone. */
+  async compact(): Promise<void> {
+    if (!this.wasteful()) return;
+    const docs = [...this.memory.docs.values()];
+    const pages: Page[] = [];
+    for (let i = 0; i < docs.length; i += SNAPSHOT_PAGE)
+      pages.push({ docs: docs.slice(i, i + SNAPSHOT_PAGE) });
+    const masters = [...this.preImages].map(([id, p]): [string, unknown, number] => [id, p.state, p.at]);
+    if (masters.length > 0) pages.push({ docs: [], masters });
+    const from = this.next;
+    await this.log.snapshot(this.key, from, pages);
+    this.next = from + Math.max(pages.length, 1);
+    this.pages = pages.length;
+    this.versions = docs.length;
+  }
+
+  /** Deletes the collection's log (RxDB's remove()). */
+  async drop(): Promise<void> {
+    await this.log.drop(this.key);
+    this.memory.write([], [...this.memory.docs.keys()]);
+    this.preImages.clear();
+  }
+
+  /** Waits for the queued writes, then stops taking any. */
+  async close(): Promise<void> {
+    await this.queue;
+    this.closed = true;
+    clearTimeout(this.compactTimer);
+    this.changes$.complete();
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * A collection's documents in memory: by id, and in each of the schema's indexes
+ * (sortedIndex.ts), with RxDB's query plans run against them. No I/O: the storage
+ * instance (instance.ts) persists every write before it reaches this.
+ */
+import {
+  getQueryMatcher,
+  getSortComparator,
+  type PreparedQuery,
+  type RxDocumentData,
+  type RxJsonSchema,
+} from 'rxdb';
+import { indexOrder } from './indexOrder';
+import { SortedIndex } from './sortedIndex';
+
+export type Doc = RxDocumentData<Record<string, unknown>>;
+
+export class MemoryCollection {
+  readonly docs = new Map<string, Doc>();
+  private readonly indexes = new Map<string, SortedIndex<Doc>>();
+
+  constructor(
+    private readonly schema: RxJsonSchema<Doc>,
+    readonly primaryPath: string,
+  ) {
+    for (const index of schema.indexes ?? []) {
+      const fields = typeof index === 'string' ? [index] : [...index];
+      this.indexes.set(
+        fields.join(','),
+        new SortedIndex(indexOrder(schema, fields), () => this.docs.values()),
+      );
+    }
+  }
+
+  private idOf(doc: Doc): string {
+    return doc[this.primaryPath] as string;
+  }
+
+  /** The index over exactly `fields`, if the schema has it. */
+  index(fields: readonly string[]): SortedIndex<Doc> | undefined {
+    return this.indexes.get(fields.join(','));
+  }
+
+  /**
+   * Stores `written` (new documents and new versions of stored ones) and forgets `purged`
+   * ids, keeping every index in step.
+   */
+  write(written: readonly Doc[], purged: readonly string[] = []): void {
+    const removed: Doc[] = [];
+    for (const doc of written) {
+      const before = this.docs.get(this.idOf(doc));
+      if (before) removed.push(before);
+    }
+    for (const id of purged) {
+      const before = this.docs.get(id);
+      if (before) removed.push(before);
+    }
+    for (const index of this.indexes.values()) index.update(removed, written);
+    for (const id of purged) this.docs.delete(id);
+    for (const doc of written) this.docs.set(this.idOf(doc), doc);
+  }
+
+  /** RxDB's query, run on the index its plan chose (every document, when the schema has no such index). */
+  query(prepared: PreparedQuery<Doc>): Doc[] {
+    const { query, queryPlan: plan } = prepared;
+    const skip = query.skip ?? 0;
+    const limit = typeof query.limit === 'number' ? query.limit : Infinity;
+    const wanted = skip + limit;
+    const index = this.index(plan.index);
+    const matches = index && plan.selectorSatisfiedByIndex ? null : getQueryMatcher(this.schema, query);
+    const sorted = Boolean(index) && plan.sortSatisfiedByIndex;
+    let rows: Doc[] = [];
+    for (const doc of this.candidates(prepared)) {
+      if (matches && !matches(doc)) continue;
+      rows.push(doc);
+      if (sorted && rows.length >= wanted) break;
+    }
+    if (!sorted) rows = rows.sort(getSortComparator(this.schema, query));
+    return skip > 0 || rows.length > wanted ? rows.slice(skip, wanted) : rows;
+  }
+
+  count(prepared: PreparedQuery<Doc>): number {
+    const { queryPlan: plan } = prepared;
+    const index = this.index(plan.index);
+    if (index && plan.selectorSatisfiedByIndex) {
+      const [low, high] = this.range(index, prepared);
+      return Math.max(0, high - low + 1);
+    }
+    const matches = getQueryMatcher(this.schema, prepared.query);
+    let n = 0;
+    for (const doc of this.candidates(prepared)) if (matches(doc)) n += 1;
+    return n;
+  }
+
+  /** Documents after `checkpoint` in the order of their last write, at most `limit`. */
+  changedSince(limit: number, checkpoint?: { id: string; lwt: number }): Doc[] {
+    const index = this.index(['_meta.lwt', this.primaryPath]);
+    if (!index) throw new Error("The schema lacks RxDB's [_meta.lwt, primary key] index.");
+    const start = checkpoint
+      ? index.lowerPosition(index.order.lowerBound([checkpoint.lwt, checkpoint.id]), false)
+      : 0;
+    const out: Doc[] = [];
+    for (let i = start; i < index.length && out.length < limit; i++) out.push(index.at(i) as Doc);
+    return out;
+  }
+
+  /** The documents a query plan's index range holds, in index order; every document without an index. */
+  private *candidates(prepared: PreparedQuery<Doc>): Generator<Doc> {
+    const index = this.index(prepared.queryPlan.index);
+    if (!index) {
+      yield* this.docs.values();
+      return;
+    }
+    const [low, high] = this.range(index, prepared);
+    for (let i = low; i <= high; i++) yield index.at(i) as Doc;
+  }
+
+  private range(index: SortedIndex<Doc>, prepared: PreparedQuery<Doc>): [number, number] {
+    const plan = prepared.queryPlan;
+    return [
+      index.lowerPosition(index.order.lowerBound(plan.startKeys), plan.inclusiveStart),
+      index.upperPosition(index.order.upperBound(plan.endKeys), plan.inclusiveEnd),
+    ];
+  }
+}

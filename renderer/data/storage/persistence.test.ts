@@ -1,0 +1,207 @@
+/**
+ * What the storage leaves on disk (fake-indexeddb): sealed pages that hold no readable
+ * value and open only with their key; a log compacted to its live documents that reads
+ * back the same; a compaction cut off half-way, or followed by leftovers of the old log,
+ * that still reads back the right state; and a write the disk refuses, which changes
+ * nothing.
+ */
+import { indexedDB, IDBKeyRange } from 'fake-indexeddb';
+import { Dexie } from 'dexie';
+import {
+  fillWithDefaultSettings,
+  normalizeMangoQuery,
+  prepareQuery,
+  type RxDocumentData,
+  type RxJsonSchema,
+  type RxStorageInstance,
+} from 'rxdb';
+import { describe, expect, it } from 'vitest';
+import { getCohortStorage, type CohortStorageOptions } from './cohortStorage';
+import type { CollectionHandle } from './collectionHandle';
+import { logDatabaseName, PageLog } from './pageLog';
+
+type Row = { id: string; name: string };
+type Doc = RxDocumentData<Row>;
+type Instance = RxStorageInstance<Row, { handle: CollectionHandle }, unknown>;
+
+const schema = fillWithDefaultSettings<Row>({
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  properties: { id: { type: 'string', maxLength: 20 }, name: { type: 'string', maxLength: 40 } },
+  required: ['id', 'name'],
+  indexes: ['name'],
+}) as RxJsonSchema<Doc>;
+
+const env = { indexedDB, IDBKeyRange };
+let n = 0;
+const freshName = () => `persistence-${n++}`;
+
+async function open(name: string, options: CohortStorageOptions = {}): Promise<Instance> {
+  const storage = getCohortStorage({ indexedDb: env, ...options });
+  return (await storage.createStorageInstance<Row>({
+    databaseName: name,
+    collectionName: 'rows',
+    schema,
+    options: {},
+    multiInstance: false,
+    devMode: false,
+    databaseInstanceToken: 'test',
+  })) as unknown as Instance;
+}
+
+const doc = (id: string, name: string, version = 1, deleted = false): Doc => ({
+  id,
+  name,
+  _deleted: deleted,
+  _rev: `${version}-x`,
+  _meta: { lwt: 1_000 + version * 10_000 + Number(id.replace(/\D/g, '') || 0) },
+  _attachments: {},
+});
+
+async function all(instance: Instance): Promise<string[]> {
+  const query = prepareQuery(schema, normalizeMangoQuery(schema, { selector: {}, sort: [{ name: 'asc' }] }));
+  return (await instance.query(query)).documents.map((d) => `${d.id}=${d.name}`);
+}
+
+async function writeVersions(instance: Instance, count: number, versions: number) {
+  let stored: Doc[] = [];
+  for (let v = 1; v <= versions; v++) {
+    const next = Array.from({ length: count }, (_, i) => doc(`d${i}`, `name ${i} v${v}`, v));
+    const result = await instance.bulkWrite(
+      next.map((document, i) => ({ document, previous: stored[i] })),
+      'test',
+    );
+    expect(result.error).toEqual([]);
+    stored = next;
+  }
+}
+
+/** Every stored page row of database `name`, as IndexedDB holds it. */
+async function rawPages(name: string): Promise<{ c: string; s: number; body: unknown }[]> {
+  const db = new Dexie(logDatabaseName(name), env);
+  db.version(1).stores({ pages: '[c+s]', heads: 'c' });
+  try {
+    return await db.table('pages').toArray();
+  } finally {
+    db.close();
+  }
+}
+
+const key = () => crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+
+describe('the storage on disk', () => {
+  it('seals every page: no value readable, and only its key opens it', async () => {
+    const name = freshName();
+    const sealing = await key();
+    const instance = await open(name, { key: sealing });
+    await instance.bulkWrite([{ document: doc('d1', 'Grief support Tuesday') }], 'test');
+    await instance.close();
+
+    const pages = await rawPages(name);
+    expect(pages.length).toBe(1);
+    const bytes = JSON.stringify(pages, (_k, v: unknown) =>
+      v instanceof ArrayBuffer || v instanceof Uint8Array ? [...new Uint8Array(v as ArrayBuffer)] : v,
+    );
+    expect(bytes).not.toContain('Grief');
+    expect(new TextDecoder().decode((pages[0]?.body as { sealed: ArrayBuffer }).sealed)).not.toContain(
+      'Grief',
+    );
+
+    const again = await open(name, { key: sealing });
+    expect(await all(again)).toEqual(['d1=Grief support Tuesday']);
+    await again.close();
+    for (const other of [{ key: await key() }, {}]) {
+      const wrong = await open(name, other);
+      await expect(all(wrong)).rejects.toMatchObject({ name: 'OperationError' });
+      await wrong.close();
+    }
+  });
+
+  it('compacts a log of replaced versions to the live documents, which read back the same', async () => {
+    const name = freshName();
+    const instance = await open(name);
+    await writeVersions(instance, 1_500, 4);
+    expect((await rawPages(name)).length).toBe(4);
+    const handle = instance.internals.handle;
+    await handle.enqueue(() => handle.compact());
+    const pages = await rawPages(name);
+    // 1,500 documents in pages of 1,000.
+    expect(pages.length).toBe(2);
+    const before = await all(instance);
+    await instance.close();
+    const again = await open(name);
+    expect(await all(again)).toEqual(before);
+    expect(before[0]).toBe('d0=name 0 v4');
+    await again.close();
+  });
+
+  it('reads the right state after a compaction cut off half-way or one that left old pages behind', async () => {
+    const name = freshName();
+    const instance = await open(name);
+    await writeVersions(instance, 50, 2);
+    // One document deleted and forgotten: it must not come back from old pages.
+    const gone = doc('d7', 'name 7 v3', 3, true);
+    await instance.bulkWrite([{ document: gone, previous: doc('d7', 'name 7 v2', 2) }], 'test');
+    await instance.cleanup(0);
+    const expected = await all(instance);
+    expect(expected).not.toContain('d7=name 7 v3');
+    await instance.close();
+
+    const log = new PageLog(name, undefined, env);
+    await log.open();
+    const raw = await rawPages(name);
+    // A snapshot whose last transaction never ran: its pages are there, the start did not move.
+    await log.append('rows--0', 100, {
+      docs: raw
+        .flatMap((r) => (JSON.parse((r.body as { json: string }).json) as { docs: Doc[] }).docs)
+        .filter((d) => d.id === 'd3'),
+    });
+    let reopened = await open(name);
+    expect(await all(reopened)).toEqual(expected);
+    await reopened.close();
+
+    // A finished snapshot, and old pages back (their deletion stopped half-way: the page that
+    // forgot d7 went, older ones holding it did not).
+    const opened = await open(name);
+    const handle = opened.internals.handle;
+    await handle.enqueue(async () => {
+      await log.snapshot('rows--0', 200, [{ docs: [...handle.memory.docs.values()] }]);
+    });
+    await opened.close();
+    for (const row of raw) {
+      const page = JSON.parse((row.body as { json: string }).json) as { purged?: string[] };
+      if (!page.purged) await log.append('rows--0', row.s, page as never);
+    }
+    log.close();
+    reopened = await open(name);
+    expect(await all(reopened)).toEqual(expected);
+    await reopened.close();
+  });
+
+  it('changes nothing when the disk refuses a write, and goes on after it', async () => {
+    const name = freshName();
+    const instance = await open(name);
+    await instance.bulkWrite([{ document: doc('d1', 'first') }], 'test');
+    const log = (instance.internals.handle as unknown as { log: PageLog }).log;
+    const append = log.append.bind(log);
+    log.append = () => Promise.reject(Object.assign(new Error('disk full'), { name: 'QuotaExceededError' }));
+    const events: unknown[] = [];
+    instance.changeStream().subscribe((e) => events.push(e));
+    await expect(
+      instance.bulkWrite([{ document: doc('d1', 'second', 2), previous: doc('d1', 'first') }], 'test'),
+    ).rejects.toMatchObject({ name: 'QuotaExceededError' });
+    expect(await all(instance)).toEqual(['d1=first']);
+    expect(events).toEqual([]);
+    log.append = append;
+    const retried = await instance.bulkWrite(
+      [{ document: doc('d1', 'second', 2), previous: doc('d1', 'first') }],
+      'test',
+    );
+    expect(retried.error).toEqual([]);
+    await instance.close();
+    const again = await open(name);
+    expect(await all(again)).toEqual(['d1=second']);
+    await again.close();
+  });
+});
