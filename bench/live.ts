@@ -15,8 +15,8 @@ const progress = (message: string) => console.error(`bench live: ${message}`);
 /** An edit on device A until device B's query shows it; both online, streaming. */
 export async function propagationLatency(samples: number): Promise<Figure> {
   const server = await startTestServer('embedded');
-  const a = await openTestDevice(server, 'latency-a', { storage: 'memory' });
-  const b = await openTestDevice(server, 'latency-b', { storage: 'memory' });
+  const a = await openTestDevice(server, 'latency-a');
+  const b = await openTestDevice(server, 'latency-b');
   try {
     await Promise.all([a.sync.awaitInSync(), b.sync.awaitInSync()]);
     await a.db.groups.insert(

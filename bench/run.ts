@@ -22,7 +22,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import { CHROMIUM_PATH } from '../playwright.config';
-import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
+import { indexedDB, IDBKeyRange } from 'fake-indexeddb';
 import type { Group } from '../domain/group';
 import { createCohortDatabase } from '../renderer/data/database';
 import { startSync } from '../sync/client/replicate';
@@ -121,8 +121,7 @@ async function benchStorage(kind: StorageKind) {
 
       const db = await createCohortDatabase({
         name: `bench-${kind}-${run}-${Date.now()}`,
-        storage: getRxStorageMemory(),
-        multiInstance: false,
+        indexedDb: { indexedDB, IDBKeyRange },
       });
       t = performance.now();
       const controller = await startSync({
@@ -144,7 +143,7 @@ async function benchStorage(kind: StorageKind) {
   figures.push({ name: `${kind}: push (batches of ${PUSH_BATCH})`, unit: 'docs/s', values: push });
   figures.push({ name: `${kind}: pull (pages of 1000)`, unit: 'docs/s', values: pull });
   figures.push({
-    name: `${kind}: initial sync to a fresh device (RxDB memory, Node)`,
+    name: `${kind}: initial sync to a fresh device (Cohort's storage on fake-indexeddb, Node)`,
     unit: 'docs/s',
     values: sync,
   });

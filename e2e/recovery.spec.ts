@@ -27,36 +27,42 @@ async function backToApp(page: Page) {
 /**
  * Turns the local database into a foreign one: RxDB's internal store says the groups
  * collection was made with another schema (as another app or version of it would have).
+ * The storage keeps a log of sealed pages (renderer/data/storage/pageLog.ts): the page
+ * holding the groups collection's entry is opened with the database's key (browser mode
+ * keeps it in localStorage), and a later page with the altered entry is appended.
  */
 const MAKE_FOREIGN = `(async () => {
-  const internal = (await indexedDB.databases())
-    .map((d) => d.name)
-    .find((n) => n.startsWith('rxdb-dexie-cohort-') && n.endsWith('--_rxdb_internal'));
-  const db = await new Promise((resolve, reject) => {
-    const req = indexedDB.open(internal);
+  const request = (req) => new Promise((resolve, reject) => {
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(req.error);
   });
-  const store = db.transaction('docs', 'readwrite').objectStore('docs');
-  const doc = await new Promise((resolve, reject) => {
-    const req = store.get('collection|groups-0');
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
-  doc.data.schema.properties.foreignField = { type: 'string' };
-  doc.data.schemaHash = 'made-by-another-app';
-  await new Promise((resolve, reject) => {
-    const req = store.put(doc);
-    req.onsuccess = () => resolve(undefined);
-    req.onerror = () => reject(req.error);
-  });
+  const log = (await indexedDB.databases()).map((d) => d.name).find((n) => n.startsWith('cohort-log-cohort-'));
+  const raw = Uint8Array.from(atob(localStorage.getItem('cohort.dbkey.' + log.slice('cohort-log-'.length))), (c) => c.charCodeAt(0));
+  const key = await crypto.subtle.importKey('raw', raw, 'AES-GCM', false, ['encrypt', 'decrypt']);
+  const where = (c, s) => new TextEncoder().encode(c + '#' + s);
+  const db = await request(indexedDB.open(log));
+  const pages = await request(db.transaction('pages').objectStore('pages').getAll());
+  let entry = null;
+  let at = null;
+  for (const page of pages) {
+    const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: page.body.iv, additionalData: where(page.c, page.s) }, key, page.body.sealed);
+    for (const doc of JSON.parse(new TextDecoder().decode(plain)).docs) {
+      if (doc.id === 'collection|groups-0') { entry = doc; at = page; }
+    }
+  }
+  entry.data.schema.properties.foreignField = { type: 'string' };
+  entry.data.schemaHash = 'made-by-another-app';
+  const s = Math.max(...pages.filter((p) => p.c === at.c).map((p) => p.s)) + 1;
+  const iv = crypto.getRandomValues(new Uint8Array(12));
+  const sealed = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: where(at.c, s) }, key, new TextEncoder().encode(JSON.stringify({ docs: [entry] })));
+  await request(db.transaction('pages', 'readwrite').objectStore('pages').put({ c: at.c, s, body: { iv, sealed } }));
   db.close();
-  return internal;
+  return at.c;
 })()`;
 
 /** Deletes every IndexedDB database of the app, as clearing the browser's data for the site would (but not localStorage). */
 const WIPE_INDEXEDDB = `(async () => {
-  const names = (await indexedDB.databases()).map((d) => d.name).filter((n) => n.startsWith('rxdb-dexie-cohort-'));
+  const names = (await indexedDB.databases()).map((d) => d.name).filter((n) => n.startsWith('cohort-log-cohort-'));
   for (const name of names) {
     await new Promise((resolve, reject) => {
       const req = indexedDB.deleteDatabase(name);
@@ -158,7 +164,7 @@ test('a foreign local database is rebuilt from the server, keeping the change ma
   await expect(groups.syncIndicator).toContainText('1 change waiting', { timeout: 15_000 });
 
   await leaveApp(page);
-  expect(await page.evaluate<string>(MAKE_FOREIGN)).toMatch(/--_rxdb_internal$/);
+  expect(await page.evaluate<string>(MAKE_FOREIGN)).toMatch(/^_rxdb_internal--/);
   expect(await serverGroupNames()).not.toContain(offline);
   await page.unroute(`${SERVER_URL}/**`);
   await backToApp(page);

@@ -1,5 +1,8 @@
-/** Shown when the local database cannot be opened or created even afresh: what happened, and "Try again". */
-import { Button, Center, Paper, Stack, Text, Title } from '@mantine/core';
+/**
+ * Shown instead of the app while the local database cannot be used: it cannot be opened
+ * or created even afresh (what happened, and "Try again"), or another browser tab holds it.
+ */
+import { Button, Center, Loader, Paper, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 
 export function LocalDataErrorScreen({
@@ -32,6 +35,24 @@ export function LocalDataErrorScreen({
           <Button onClick={onRetry} style={{ alignSelf: 'flex-start' }}>
             {t('localData.failed.retry')}
           </Button>
+        </Stack>
+      </Paper>
+    </Center>
+  );
+}
+
+/** Another tab of this browser has the same account open; this one goes on once that one is closed. */
+export function HeldElsewhereScreen() {
+  const { t } = useTranslation();
+  return (
+    <Center h="100%">
+      <Paper withBorder radius="md" p="xl" w={480} role="status">
+        <Stack>
+          <Title order={1} size="h3">
+            {t('localData.heldElsewhere.title')}
+          </Title>
+          <Text size="sm">{t('localData.heldElsewhere.body')}</Text>
+          <Loader size="sm" aria-label={t('localData.heldElsewhere.waiting')} />
         </Stack>
       </Paper>
     </Center>

@@ -9,12 +9,11 @@ import { BehaviorSubject } from 'rxjs';
 import type { ConflictLog } from '../../sync/client/conflicts';
 import { startSync, type SyncController } from '../../sync/client/replicate';
 import { useSessionStore, useSyncStore, type Session } from '../stores';
-import { LocalDataErrorScreen } from '../components/LocalDataErrorScreen';
+import { HeldElsewhereScreen, LocalDataErrorScreen } from '../components/LocalDataErrorScreen';
 import { databaseName, syncConflicts, type CohortDatabase } from './database';
 import { databaseKey, type PassphraseAttempt } from './keys';
 import { noteSynced } from './localDatabases';
 import { openLocalDatabase, type LocalDataNotice } from './recovery';
-import { browserStorage } from './storage';
 import { isQuotaError } from './storageErrors';
 
 type DataContextValue = { db: CohortDatabase; sync: SyncController; conflicts: ConflictLog };
@@ -76,23 +75,26 @@ export function DataProvider({
   const [failure, setFailure] = useState<{ error: unknown } | null>(null);
   const [attempt, setAttempt] = useState(0);
   const [unlock, setUnlock] = useState<PassphraseAttempt | null>(null);
+  /** Another tab of this browser holds the database: opening waits for it. */
+  const [heldElsewhere, setHeldElsewhere] = useState(false);
   const expire = useSessionStore((s) => s.expire);
   const setStatus = useSyncStore((s) => s.setStatus);
 
   useEffect(() => {
     let cancelled = false;
     let cleanup: (() => Promise<void>) | undefined;
-    const desktop = Boolean(window.cohort);
     (async () => {
       const name = databaseName(session.serverUrl, session.user.id);
       const opened = await openLocalDatabase({
         name,
-        storage: browserStorage(),
-        multiInstance: !desktop,
         encryptionKey: await databaseKey(name, (attempt) => setUnlock(() => attempt)),
         indexedDb: { indexedDB, IDBKeyRange },
         notes: localStorage,
+        onHeldElsewhere: () => {
+          if (!cancelled) setHeldElsewhere(true);
+        },
       });
+      setHeldElsewhere(false);
       const db = opened.db;
       const online = onlineSubject();
       const conflicts = syncConflicts(db);
@@ -162,6 +164,7 @@ export function DataProvider({
       </>
     );
   }
+  if (!value && heldElsewhere) return <HeldElsewhereScreen />;
   if (!value) return <>{fallback}</>;
   return (
     <DataContext.Provider value={value}>

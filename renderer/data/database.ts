@@ -1,6 +1,6 @@
 /**
- * Creates the local database. Storage is passed in: Dexie over IndexedDB in the app,
- * Dexie over fake-indexeddb or RxDB's memory storage in Node tests.
+ * Creates the local database: Cohort's storage (storage/cohortStorage.ts) over IndexedDB —
+ * the browser's, or fake-indexeddb in Node tests — sealed with the database's key.
  */
 import { addRxPlugin, createRxDatabase, type RxCollection, type RxDatabase, type RxStorage } from 'rxdb';
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
@@ -18,8 +18,9 @@ import {
   membershipRxSchema,
 } from './schemas';
 import { ConflictLog, SyncConflicts } from '../../sync/client/conflicts';
-import { encryptedFieldsStorage, type FieldKey } from './encryption';
-import { fasterDexie } from './fasterDexie';
+import type { DatabaseKey } from './encryption';
+import { getCohortStorage } from './storage/cohortStorage';
+import type { IndexedDbEnvironment } from './storage/pageLog';
 import { wrappedZodValidateStorage } from './validation';
 
 addRxPlugin(RxDBMigrationSchemaPlugin);
@@ -35,26 +36,31 @@ export type CohortDatabase = RxDatabase<CohortCollections>;
 export type DatabaseOptions = {
   /** One database per server and user, so two accounts on one laptop never mix. */
   name: string;
+  /** Seals everything stored (storage/pageCodec.ts); without it pages are plain JSON (Node tests). */
+  encryptionKey?: DatabaseKey;
+  /** The IndexedDB to keep the database in: the browser's by default, fake-indexeddb in Node tests. */
+  indexedDb?: IndexedDbEnvironment;
+  /** Called when another browser tab holds the database: the open waits until it lets go. */
+  onHeldElsewhere?: () => void;
+  /** Another storage instead of Cohort's (a test of RxDB's own behaviour). */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- RxDB's storage type is generic over internals
-  storage: RxStorage<any, any>;
-  /**
-   * Browser tabs share IndexedDB and must know of each other's writes: true there.
-   * The desktop app has one window per database: false, and no leader election.
-   */
-  multiInstance: boolean;
-  /** Encrypts client personal fields at rest (encryption.ts); without it they are stored plain (Node tests). */
-  encryptionKey?: FieldKey;
+  storage?: RxStorage<any, any>;
 };
 
 export async function createCohortDatabase(options: DatabaseOptions): Promise<CohortDatabase> {
   const db = await createRxDatabase<CohortCollections>({
     name: options.name,
     storage: wrappedZodValidateStorage({
-      storage: options.encryptionKey
-        ? encryptedFieldsStorage(fasterDexie(options.storage), options.encryptionKey)
-        : fasterDexie(options.storage),
+      storage:
+        options.storage ??
+        getCohortStorage({
+          key: options.encryptionKey,
+          indexedDb: options.indexedDb,
+          onHeldElsewhere: options.onHeldElsewhere,
+        }),
     }),
-    multiInstance: options.multiInstance,
+    // One tab or window holds a database at a time (the storage's lock): no cross-tab events, no leader election.
+    multiInstance: false,
     localDocuments: true,
     // A hot reload or a second open in tests closes the older instance instead of failing.
     closeDuplicates: true,

@@ -1,13 +1,15 @@
+import { Dexie } from 'dexie';
 import { indexedDB, IDBKeyRange } from 'fake-indexeddb';
 import { createRxDatabase } from 'rxdb';
-import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient } from '../../domain/client';
+import { createGroup } from '../../domain/group';
 import { createCohortDatabase, type CohortDatabase } from './database';
 import { decryptValue, encryptValue, importKey, newRawKey } from './encryption';
 import { clientRxSchema } from './schemas';
+import { getCohortStorage } from './storage/cohortStorage';
+import { logDatabaseName } from './storage/pageLog';
 
-const storage = () => getRxStorageDexie({ indexedDB, IDBKeyRange });
 const open: { close(): Promise<unknown> }[] = [];
 afterEach(async () => {
   for (const db of open.splice(0)) await db.close();
@@ -36,7 +38,7 @@ async function rawRecords(name: string): Promise<string> {
   return out.join('\n');
 }
 
-describe('client fields encrypted at rest', () => {
+describe('local data sealed at rest', () => {
   it('AES-GCM round-trips, with a fresh IV each time, and fails with another key', async () => {
     const key = await importKey(newRawKey());
     const a = await encryptValue(key, 'Anna de Vries');
@@ -44,21 +46,16 @@ describe('client fields encrypted at rest', () => {
     expect(a).not.toBe(b);
     expect(a.startsWith('enc1:')).toBe(true);
     expect(await decryptValue(key, a)).toBe('Anna de Vries');
-    // Plain values (written before encryption existed) read as they are.
+    // Plain values (written before sealing) read as they are.
     expect(await decryptValue(key, 'plain')).toBe('plain');
     await expect(decryptValue(await importKey(newRawKey()), a)).rejects.toThrow();
   });
 
-  it('stores name, email, phone and birth date only as ciphertext; the app reads them plain', async () => {
+  it('stores clients, groups and local documents only sealed; the app reads them plain', async () => {
     const name = `enc-${Date.now()}`;
     const key = await importKey(newRawKey());
-    const db = await createCohortDatabase({
-      name,
-      storage: storage(),
-      multiInstance: false,
-      encryptionKey: key,
-    });
-    open.push(db);
+    const options = { name, indexedDb: { indexedDB, IDBKeyRange }, encryptionKey: key };
+    const db = await createCohortDatabase(options);
     await db.clients.insert(
       createClient(
         {
@@ -71,52 +68,66 @@ describe('client fields encrypted at rest', () => {
         Date.now(),
       ),
     );
+    await db.groups.insert(
+      createGroup(
+        { name: 'Grief support Tuesday', description: 'After loss', metadata: {} },
+        'grief',
+        Date.now(),
+      ),
+    );
+    // The outbox and the conflict log keep whole client records.
+    const entry = JSON.stringify({ id: 'ioana', name: 'Ioana Secretescu', email: 'ioana@private.test' });
+    await db.upsertLocal('sync-outbox', { entries: { 'clients/ioana': entry } });
     const raw = await rawRecords(name);
-    expect(raw).toContain('enc1:');
-    for (const secret of ['Ioana', 'Secretescu', 'private.test', '721 000', '1984-07-09'])
+    expect(raw).toContain('"sealed"');
+    for (const secret of [
+      'Ioana',
+      'Secretescu',
+      'private.test',
+      '721 000',
+      '1984-07-09',
+      'Grief',
+      'After loss',
+    ])
       expect(raw).not.toContain(secret);
-    const doc = await db.clients.findOne('ioana').exec();
-    expect(doc?.toJSON()).toMatchObject({
+    await db.close();
+
+    const again = await createCohortDatabase(options);
+    open.push(again);
+    expect((await again.clients.findOne('ioana').exec())?.toJSON()).toMatchObject({
       name: 'Ioana Secretescu',
       email: 'ioana@private.test',
       birthDate: '1984-07-09',
     });
-    expect((await db.clients.find().exec()).map((c) => c.name)).toEqual(['Ioana Secretescu']);
-  });
-
-  it('seals local documents (the outbox and the conflict log hold client records) and reads them plain', async () => {
-    const name = `enc-local-${Date.now()}`;
-    const key = await importKey(newRawKey());
-    const options = { name, storage: storage(), multiInstance: false, encryptionKey: key };
-    const db = await createCohortDatabase(options);
-    const entry = JSON.stringify({ id: 'ioana', name: 'Ioana Secretescu', email: 'ioana@private.test' });
-    await db.upsertLocal('sync-outbox', { entries: { 'clients/ioana': entry } });
-    const raw = await rawRecords(name);
-    expect(raw).toContain('sealed');
-    for (const secret of ['Ioana', 'Secretescu', 'private.test']) expect(raw).not.toContain(secret);
-    await db.close();
-    const again = await createCohortDatabase(options);
-    open.push(again);
+    expect((await again.clients.find().exec()).map((c) => c.name)).toEqual(['Ioana Secretescu']);
     expect((await again.getLocal('sync-outbox'))?.get('entries')).toEqual({ 'clients/ioana': entry });
   });
 
-  it('encrypts clients stored before encryption when the database is next opened (schema v0 → v1)', async () => {
+  it('migrates clients of an older schema (v0 → v1) on the same storage, sealed as before', async () => {
     const name = `upgrade-${Date.now()}`;
+    const key = await importKey(newRawKey());
+    const storage = () => getCohortStorage({ indexedDb: { indexedDB, IDBKeyRange }, key });
     const old = await createRxDatabase({ name, storage: storage(), multiInstance: false });
     await old.addCollections({ clients: { schema: { ...clientRxSchema, version: 0, indexes: ['name'] } } });
     await old.collections.clients?.insert(createClient({ name: 'Plain Olddata' }, 'old', Date.now()));
-    expect(await rawRecords(name)).toContain('Plain Olddata');
     await old.close();
 
-    const key = await importKey(newRawKey());
     const db: CohortDatabase = await createCohortDatabase({
       name,
-      storage: storage(),
-      multiInstance: false,
+      indexedDb: { indexedDB, IDBKeyRange },
       encryptionKey: key,
     });
     open.push(db);
     expect((await db.clients.findOne('old').exec())?.name).toBe('Plain Olddata');
-    expect(await rawRecords(name)).not.toContain('Plain Olddata');
+    // The migrated client is in the new version's pages; the old version's pages are gone.
+    const pages = await new Dexie(logDatabaseName(name), { indexedDB, IDBKeyRange })
+      .open()
+      .then(async (log) => {
+        const keys = (await log.table('pages').toCollection().primaryKeys()) as [string, number][];
+        log.close();
+        return keys.map(([collection]) => collection);
+      });
+    expect(pages).toContain('clients--1');
+    expect(pages).not.toContain('clients--0');
   });
 });

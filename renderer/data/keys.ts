@@ -5,7 +5,7 @@
  * in localStorage: the same encryption of the records, but the key is beside the data —
  * the browser mode is for development, the desktop app is what protects a laptop.
  */
-import { fromBase64, importKey, newRawKey, toBase64, type FieldKey } from './encryption';
+import { fromBase64, importKey, newRawKey, toBase64, type DatabaseKey } from './encryption';
 
 /** Tries a passphrase; resolves false when it is not the right one. */
 export type PassphraseAttempt = (passphrase: string) => Promise<boolean>;
@@ -17,12 +17,12 @@ export type PassphraseAttempt = (passphrase: string) => Promise<boolean>;
 export async function databaseKey(
   name: string,
   askPassphrase: (attempt: PassphraseAttempt) => void,
-): Promise<FieldKey> {
+): Promise<DatabaseKey> {
   const bridge = window.cohort;
   if (bridge) {
     const answer = await bridge.databaseKey(name);
     if ('key' in answer) return importKey(fromBase64(answer.key));
-    return new Promise<FieldKey>((resolve) => {
+    return new Promise<DatabaseKey>((resolve) => {
       askPassphrase(async (passphrase) => {
         const unlocked = await bridge.unlockDatabase(name, passphrase);
         if ('wrongPassphrase' in unlocked) return false;

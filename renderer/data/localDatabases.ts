@@ -7,6 +7,7 @@
  * Typed structurally, so the same code runs on the browser's IndexedDB and on
  * fake-indexeddb in Node tests.
  */
+import { logDatabaseName } from './storage/pageLog';
 
 /** The part of IndexedDB (window.indexedDB, or fake-indexeddb) used here. */
 export interface IndexedDbFactory {
@@ -19,21 +20,27 @@ export interface IndexedDbFactory {
   };
 }
 
-/** RxDB's Dexie storage keeps one IndexedDB database per collection and per replication, named so. */
-function isIndexedDbOf(name: string, indexedDbName: string): boolean {
+/**
+ * Whether IndexedDB database `indexedDbName` is one RxDB's Dexie storage kept for local
+ * database `name` (one per collection and replication): how Cohort stored data before
+ * its page log.
+ */
+export function isLegacyIndexedDb(name: string, indexedDbName: string): boolean {
   return indexedDbName.startsWith(`rxdb-dexie-${name}--`);
 }
 
-/** The IndexedDB databases that hold local database `name`. */
+/** The IndexedDB databases that hold local database `name`: its page log, and any an earlier version left. */
 export async function indexedDbNames(name: string, idb: IndexedDbFactory): Promise<string[]> {
   const all = await idb.databases();
-  return all.map((info) => info.name ?? '').filter((db) => isIndexedDbOf(name, db));
+  return all
+    .map((info) => info.name ?? '')
+    .filter((db) => db === logDatabaseName(name) || isLegacyIndexedDb(name, db));
 }
 
 /**
  * Deletes the IndexedDB databases of local database `name`. RxDB's remove() empties the
- * stores but leaves the databases behind, and a database RxDB cannot open cannot be
- * removed through RxDB at all.
+ * log but leaves the database behind, and a database RxDB cannot open cannot be removed
+ * through RxDB at all.
  */
 export async function deleteIndexedDb(name: string, idb: IndexedDbFactory): Promise<void> {
   const names = await indexedDbNames(name, idb);

@@ -1,11 +1,12 @@
 /**
  * Opens the local database, or rebuilds it when its data cannot be used (storageErrors.ts:
- * a database of the same name with another schema, damaged stores, values this laptop's
- * key does not decrypt). Rebuilding: the changes not yet sent are read raw from IndexedDB
- * (without RxDB, which cannot open the database), the IndexedDB databases are deleted, a
- * fresh database is created, and the readable changes are written again as local writes
- * with the outbox's records, so sync pushes them and the server's conflict handling
- * merges them; everything else downloads again. The user is told (LocalDataNotice).
+ * a database of the same name with another schema, damaged pages, pages this laptop's
+ * key does not open — or a database an earlier version of Cohort kept in RxDB's Dexie
+ * storage). Rebuilding: the changes not yet sent are read raw from IndexedDB (without
+ * RxDB, which cannot open the database), the IndexedDB databases are deleted, a fresh
+ * database is created, and the readable changes are written again as local writes with
+ * the outbox's records, so sync pushes them and the server's conflict handling merges
+ * them; everything else downloads again. The user is told (LocalDataNotice).
  *
  * Also told: a database that is missing although this laptop synced it before (the
  * IndexedDB was wiped, not by signing out).
@@ -13,23 +14,24 @@
 import type { RxCollection } from 'rxdb';
 import { getCollectionLocalInstanceName } from 'rxdb/plugins/local-documents';
 import { DEXIE_DOCS_TABLE_NAME } from 'rxdb/plugins/storage-dexie';
-import { Dexie, type DexieOptions } from 'dexie';
+import { Dexie } from 'dexie';
 import { stableStringify } from '../../domain/documents';
 import type { SyncDocument } from '../../domain/merge';
-import { Outbox } from '../../sync/client/outbox';
+import { Outbox, OUTBOX_DOC } from '../../sync/client/outbox';
 import { SYNC_COLLECTIONS, type SyncCollection } from '../../sync/protocol';
 import { createCohortDatabase, type CohortDatabase, type DatabaseOptions } from './database';
-import { openLocalData, sealLocalData, type FieldKey } from './encryption';
+import { openLocalData, sealLocalData, type DatabaseKey } from './encryption';
 import {
   clearRecoveringNote,
   deleteIndexedDb,
   indexedDbNames,
+  isLegacyIndexedDb,
   recoveringNote,
   saveRecoveringNote,
   wasSynced,
-  type IndexedDbFactory,
   type NoteStore,
 } from './localDatabases';
+import { logDatabaseName, PageLog, type IndexedDbEnvironment } from './storage/pageLog';
 import { unusableReason, type UnusableReason } from './storageErrors';
 
 /** What the user is told after opening: the database was rebuilt, or found missing. */
@@ -46,13 +48,8 @@ export type LocalDataNotice =
     }
   | { kind: 'missing' };
 
-/** The IndexedDB the storage runs on: the browser's, or fake-indexeddb in Node tests. */
-export type IndexedDbEnvironment = {
-  indexedDB: IndexedDbFactory & NonNullable<DexieOptions['indexedDB']>;
-  IDBKeyRange: NonNullable<DexieOptions['IDBKeyRange']>;
-};
-
 export type OpenLocalOptions = DatabaseOptions & {
+  /** The IndexedDB the storage runs on: the browser's, or fake-indexeddb in Node tests. */
   indexedDb: IndexedDbEnvironment;
   /** localStorage in the app. */
   notes: NoteStore;
@@ -70,13 +67,16 @@ type Recovery = Salvage & { reason: UnusableReason };
 
 const REASONS: readonly UnusableReason[] = ['foreign', 'undecryptable', 'damaged'];
 
-/** The local document in which sync/client/outbox.ts records unsent changes. */
-const OUTBOX_DOC = 'sync-outbox';
-
 export async function openLocalDatabase(options: OpenLocalOptions): Promise<OpenedDatabase> {
-  const { indexedDb, notes, ...database } = options;
+  const { notes, ...database } = options;
+  const indexedDb = database.indexedDb;
   const interrupted = await readRecoveryNote(database.name, notes, database.encryptionKey);
-  const existed = (await indexedDbNames(database.name, indexedDb.indexedDB)).length > 0;
+  const names = await indexedDbNames(database.name, indexedDb.indexedDB);
+  const existed = names.length > 0;
+  // Kept by an earlier version of Cohort in RxDB's Dexie storage: rebuilt in today's format.
+  if (names.some((n) => isLegacyIndexedDb(database.name, n))) {
+    return rebuild(database, indexedDb, notes, 'foreign', interrupted);
+  }
   let db: CohortDatabase;
   try {
     db = await openReadable(database);
@@ -90,11 +90,15 @@ export async function openLocalDatabase(options: OpenLocalOptions): Promise<Open
   return { db, notice: missing ? { kind: 'missing' } : null };
 }
 
-/** Opens the database and reads one client: encrypted values are decrypted on read, so a key that does not fit fails here. */
+/**
+ * Opens the database and reads from each collection: a collection's pages are read and
+ * opened (decrypted) when it is first used, so a key that does not fit, or a damaged
+ * page, fails here.
+ */
 async function openReadable(options: DatabaseOptions): Promise<CohortDatabase> {
   const db = await createCohortDatabase(options);
   try {
-    await db.clients.findOne().exec();
+    await Promise.all([db.groups, db.clients, db.memberships].map((c) => c.findOne().exec()));
   } catch (error) {
     await db.close().catch(() => undefined);
     throw error;
@@ -156,19 +160,54 @@ export async function reapply(db: CohortDatabase, changes: SalvagedChange[]): Pr
   return failed;
 }
 
+/** Where RxDB keeps the database's local documents (the outbox among them): their collection in the page log. */
+const LOCAL_DOCUMENTS = `${getCollectionLocalInstanceName('')}--0`;
+
 /**
- * The unsent changes of database `name`, read with Dexie straight from its local-documents
- * store (and decrypted with `key`, as encryption.ts sealed them).
+ * The unsent changes of database `name`, read straight from its page log (and opened
+ * with `key`, as the storage sealed them) — or, for a database an earlier version of
+ * Cohort kept, from its Dexie store of local documents.
  */
 export async function readUnsentChanges(
   name: string,
   env: IndexedDbEnvironment,
-  key?: FieldKey,
+  key?: DatabaseKey,
 ): Promise<Salvage> {
-  const suffix = `--${getCollectionLocalInstanceName('')}`;
-  const store = (await indexedDbNames(name, env.indexedDB)).find((db) => db.endsWith(suffix));
-  if (!store) return { changes: [], lost: 0, unreadable: false };
-  const dexie = new Dexie(store, { indexedDB: env.indexedDB, IDBKeyRange: env.IDBKeyRange });
+  const names = await indexedDbNames(name, env.indexedDB);
+  const salvages = await Promise.all(
+    names.map((db) =>
+      db === logDatabaseName(name) ? readLoggedOutbox(name, env, key) : readLegacyOutbox(db, env, key),
+    ),
+  );
+  return salvages.reduce(combine, { changes: [], lost: 0, unreadable: false });
+}
+
+async function readLoggedOutbox(
+  name: string,
+  env: IndexedDbEnvironment,
+  key?: DatabaseKey,
+): Promise<Salvage> {
+  const log = new PageLog(name, key, env);
+  try {
+    await log.open();
+    let outbox: unknown;
+    await log.read(LOCAL_DOCUMENTS, (page) => {
+      for (const doc of page.docs as { id?: unknown }[]) if (doc.id === OUTBOX_DOC) outbox = doc;
+      if (page.purged?.includes(OUTBOX_DOC)) outbox = undefined;
+    });
+    return salvageOutbox(outbox);
+  } catch {
+    return { changes: [], lost: 0, unreadable: true };
+  } finally {
+    log.close();
+  }
+}
+
+/** The outbox as RxDB's Dexie storage kept it (Cohort before the page log): a row of its local documents' store. */
+async function readLegacyOutbox(db: string, env: IndexedDbEnvironment, key?: DatabaseKey): Promise<Salvage> {
+  if (!db.endsWith(`--${getCollectionLocalInstanceName('')}`))
+    return { changes: [], lost: 0, unreadable: false };
+  const dexie = new Dexie(db, { indexedDB: env.indexedDB, IDBKeyRange: env.IDBKeyRange });
   try {
     await dexie.open();
     const record = (await dexie.table(DEXIE_DOCS_TABLE_NAME).get(OUTBOX_DOC)) as
@@ -252,7 +291,7 @@ type RecoveryNote = {
 };
 
 /** The note holds client records: sealed with the database's key, like the database itself. */
-async function writeRecoveryNote(name: string, recovery: Recovery, notes: NoteStore, key?: FieldKey) {
+async function writeRecoveryNote(name: string, recovery: Recovery, notes: NoteStore, key?: DatabaseKey) {
   const entries = Object.fromEntries(
     recovery.changes.map((c) => [`${c.collection}/${c.doc.id}`, stableStringify(c.doc)]),
   );
@@ -269,7 +308,7 @@ async function writeRecoveryNote(name: string, recovery: Recovery, notes: NoteSt
   }
 }
 
-async function readRecoveryNote(name: string, notes: NoteStore, key?: FieldKey): Promise<Recovery | null> {
+async function readRecoveryNote(name: string, notes: NoteStore, key?: DatabaseKey): Promise<Recovery | null> {
   const text = recoveringNote(name, notes);
   if (!text) return null;
   try {

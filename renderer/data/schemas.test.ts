@@ -1,5 +1,5 @@
 /** The RxDB schema and the domain's zod schema say the same, and every local write is checked. */
-import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
+import { indexedDB, IDBKeyRange } from 'fake-indexeddb';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { createGroup, groupSchema, GROUP_DESCRIPTION_MAX, GROUP_NAME_MAX } from '../../domain/group';
@@ -27,8 +27,7 @@ describe('local groups collection', () => {
   it('stores a valid group and refuses what the domain refuses', async () => {
     db = await createCohortDatabase({
       name: `schema-${Date.now()}`,
-      storage: getRxStorageMemory(),
-      multiInstance: false,
+      indexedDb: { indexedDB, IDBKeyRange },
     });
     const group = createGroup({ name: 'Walk', description: '', metadata: { room: '1' } }, 'g1', 1000);
     await db.groups.insert(group);

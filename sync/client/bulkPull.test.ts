@@ -1,24 +1,26 @@
 /**
- * The bulk pull against the real server, on real RxDB over fake-indexeddb: a fresh
- * device ends with the same documents, replication state and checkpoints as one synced
- * by RxDB's own downstream; its later edits push as plain updates; documents it already
- * held are merged, not overwritten; an interrupted first sync resumes where it stopped.
+ * The bulk pull against the real server, on real RxDB and Cohort's storage over
+ * fake-indexeddb: a fresh device ends with the same documents, replication state (as RxDB
+ * reads it) and checkpoints as one synced by RxDB's own downstream, without storing a copy
+ * of each document as its state; a restart pushes nothing; its later edits push as plain
+ * updates and merge field by field with the server's changes, also across a restart;
+ * documents it already held are merged, not overwritten; an interrupted first sync
+ * resumes where it stopped.
  */
 import { indexedDB, IDBKeyRange } from 'fake-indexeddb';
 import type { RxCollection, RxStorageInstance } from 'rxdb';
-import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../domain/client';
 import { createGroup, type Group } from '../../domain/group';
 import { createMembership } from '../../domain/membership';
 import { SYNC_COLLECTIONS, type SyncCollection } from '../protocol';
-import { createCohortDatabase, type CohortDatabase } from '../../renderer/data/database';
+import { createCohortDatabase, syncConflicts, type CohortDatabase } from '../../renderer/data/database';
 import { startTestServer, type TestServer } from '../server/testing';
 import { openTestDevice, type TestDevice } from '../testing/devices';
 import { pullEverything } from '../testing/pushBurst';
 import { startSync, type SyncOptions } from './replicate';
 
-// Pages big enough for the insert path without reads (insertWithoutReads.ts) as well.
 const PAGE = 50;
 const GROUPS = 120;
 const CLIENTS = 130;
@@ -91,6 +93,14 @@ function collectionOf(d: TestDevice, collection: SyncCollection): RxCollection {
   return d.db.collections[collection] as RxCollection;
 }
 
+/** The ids of the rows the meta collection of `collection`'s replication holds itself (Cohort's storage). */
+function storedMetaRows(d: TestDevice, collection: SyncCollection): string[] {
+  const meta = d.sync.replications[collection]?.metaInstance as unknown as {
+    internals: { handle: { memory: { docs: Map<string, unknown> } } };
+  };
+  return [...meta.internals.handle.memory.docs.keys()];
+}
+
 /** Everything RxDB's replication stored for `collection`: documents, replication state and checkpoint, without per-database noise. */
 async function stored(d: TestDevice, collection: SyncCollection, ids: string[]) {
   const replication = d.sync.replications[collection];
@@ -103,11 +113,10 @@ async function stored(d: TestDevice, collection: SyncCollection, ids: string[]) 
   }[];
   rows.sort((a, b) => String(a.id).localeCompare(String(b.id)));
   const rev = (r: unknown) => String(r).split('-')[0];
-  const docs = rows.map(({ _meta, _rev, ...doc }) => ({
-    ...doc,
-    rev: rev(_rev),
-    origin: (_meta as { o?: { _rev: number } }).o?._rev,
-  }));
+  const docs = rows.map(({ _meta, _rev, ...doc }) => {
+    void _meta;
+    return { ...doc, rev: rev(_rev) };
+  });
   const metaRows = (await meta.findDocumentsById([...ids.map((id) => `${id}|0`), 'DOWN|1'], true)) as {
     id: string;
     _meta: unknown;
@@ -120,7 +129,7 @@ async function stored(d: TestDevice, collection: SyncCollection, ids: string[]) 
 }
 
 describe('bulk pull', () => {
-  it('leaves a fresh device exactly as RxDB’s own downstream does', async () => {
+  it('leaves a fresh device as RxDB’s own downstream does, without a stored copy of each document', async () => {
     const bulk = await device('bulk');
     const plain = await device('plain', { bulkPull: false });
     const held = await synced(bulk);
@@ -131,6 +140,101 @@ describe('bulk pull', () => {
       const b = await stored(plain, collection, ids);
       expect(a.docs.length).toBe(ids.length);
       expect(a).toEqual(b);
+      // What the meta collection keeps itself: RxDB's checkpoints, no row per document.
+      expect(storedMetaRows(bulk, collection).every((id) => id.endsWith('|1'))).toBe(true);
+      expect(storedMetaRows(plain, collection).length).toBeGreaterThan(ids.length);
+    }
+  });
+
+  it('a restart pushes nothing: the device knows what it holds is the server’s', async () => {
+    const name = `restart-${Date.now()}`;
+    const db = await createCohortDatabase({ name, indexedDb: { indexedDB, IDBKeyRange } });
+    const first = await syncOwnDatabase(db);
+    await expect.poll(() => db.groups.count().exec(), { timeout: 15_000 }).toBeGreaterThanOrEqual(GROUPS);
+    await first.awaitInSync();
+    await first.stop();
+    await db.close();
+
+    const again = await createCohortDatabase({ name, indexedDb: { indexedDB, IDBKeyRange } });
+    const pushes: string[] = [];
+    const counting: typeof fetch = (input, init) => {
+      const url = String(input instanceof Request ? input.url : input);
+      if (url.includes('/push')) pushes.push(url);
+      return fetch(input, init);
+    };
+    const sync = await syncOwnDatabase(again, { fetch: counting });
+    try {
+      await sync.awaitInSync();
+      expect(pushes).toEqual([]);
+      expect(syncConflicts(again).conflictLog.entries).toEqual([]);
+    } finally {
+      await sync.stop();
+      await again.close();
+    }
+  });
+
+  it('an offline edit merges field by field with the server’s change of the same document, across a restart', async () => {
+    const name = `offline-edit-${Date.now()}`;
+    let up = true;
+    const network: typeof fetch = (input, init) =>
+      up ? fetch(input, init) : Promise.reject(new TypeError('fetch failed'));
+    const open = () => createCohortDatabase({ name, indexedDb: { indexedDB, IDBKeyRange } });
+    const db = await open();
+    const first = await syncOwnDatabase(db, { fetch: network });
+    await expect.poll(() => db.groups.count().exec(), { timeout: 15_000 }).toBeGreaterThanOrEqual(GROUPS);
+    await first.awaitInSync();
+    up = false;
+    const local = await db.groups.findOne('bulk-g9').exec();
+    await local?.incrementalModify((g: Group) => ({
+      ...g,
+      description: 'Edited offline',
+      updatedAt: Date.now(),
+    }));
+    await first.stop();
+    await db.close();
+
+    // Meanwhile the server renames it.
+    const before = (await pullEverything(server.url, token, 1000)).groups.get('bulk-g9');
+    const res = await fetch(`${server.url}/api/v1/sync/groups/push`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify([
+        {
+          assumedMasterState: before,
+          newDocumentState: { ...before, name: 'Renamed on the server', updatedAt: Date.now() - 1 },
+        },
+      ]),
+    });
+    expect(((await res.json()) as { conflicts: unknown[] }).conflicts).toEqual([]);
+
+    up = true;
+    const again = await open();
+    const sync = await syncOwnDatabase(again, { fetch: network });
+    try {
+      const both = { name: 'Renamed on the server', description: 'Edited offline' };
+      await expect
+        .poll(
+          async () => {
+            const g = (await pullEverything(server.url, token, 1000)).groups.get('bulk-g9');
+            return { name: g?.name, description: g?.description };
+          },
+          { timeout: 15_000 },
+        )
+        .toEqual(both);
+      await expect
+        .poll(
+          async () => {
+            const g = (await again.groups.findOne('bulk-g9').exec())?.toJSON() as Group | undefined;
+            return { name: g?.name, description: g?.description };
+          },
+          { timeout: 15_000 },
+        )
+        .toEqual(both);
+      // Each side changed another field: nothing was lost, nothing to log.
+      expect(syncConflicts(again).conflictLog.entries).toEqual([]);
+    } finally {
+      await sync.stop();
+      await again.close();
     }
   });
 
@@ -166,8 +270,7 @@ describe('bulk pull', () => {
     // As after a rebuild (recovery.ts): local writes are on the device before its first sync.
     const db = await createCohortDatabase({
       name: `local-first-${Date.now()}`,
-      storage: getRxStorageDexie({ indexedDB, IDBKeyRange }),
-      multiInstance: false,
+      indexedDb: { indexedDB, IDBKeyRange },
     });
     await db.groups.insert({
       ...createGroup(
@@ -196,14 +299,15 @@ describe('bulk pull', () => {
   });
 
   it('documents stored without their replication state (a failed write) are settled, and take later changes', async () => {
-    // The first write of the groups' replication state fails, after their documents were
-    // stored: the next pull of those pages finds them on the device in the server's state.
+    // On a storage that keeps a replication state row per document (RxDB's memory storage):
+    // the first write of the groups' replication state fails, after their documents were
+    // stored; the next pull of those pages finds them on the device in the server's state.
     let failOnce = true;
-    const dexie = getRxStorageDexie({ indexedDB, IDBKeyRange });
-    const failing: typeof dexie = {
-      ...dexie,
+    const memory = getRxStorageMemory();
+    const failing: typeof memory = {
+      ...memory,
       async createStorageInstance(params) {
-        const instance = await dexie.createStorageInstance(params);
+        const instance = await memory.createStorageInstance(params);
         const properties = (params.schema.properties as { docData?: { properties?: object } }).docData
           ?.properties;
         if (!properties || !('description' in properties)) return instance;
@@ -218,11 +322,7 @@ describe('bulk pull', () => {
         return instance;
       },
     };
-    const db = await createCohortDatabase({
-      name: `failed-${Date.now()}`,
-      storage: failing,
-      multiInstance: false,
-    });
+    const db = await createCohortDatabase({ name: `failed-${Date.now()}`, storage: failing });
     const sync = await syncOwnDatabase(db, { backoff: () => 20 });
     try {
       await expect.poll(() => failOnce).toBe(false);

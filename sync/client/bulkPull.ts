@@ -5,10 +5,13 @@
  * writes, so a big first sync holds much of the server's data in memory at once.
  *
  * Here each page is written at once: documents the device has never seen go straight
- * into the collection's storage, and then their replication state into the replication's
- * meta instance, in RxDB's own row formats (bulkPull.test.ts compares the result with
- * what RxDB's downstream stores). A document the device already holds in exactly the
- * pulled state is only settled (its replication state written if missing or stale).
+ * into the collection's storage, marked as written from the server as RxDB's downstream
+ * marks them, and their replication state into the replication's meta instance where the
+ * storage does not already answer for it (Cohort's storage answers for documents held
+ * exactly as the server sent them: renderer/data/storage/replicationState.ts), in RxDB's
+ * own row formats (bulkPull.test.ts compares the result with what RxDB's downstream
+ * stores). A document the device already holds in exactly the pulled state is only
+ * settled (its replication state written if missing or stale).
  * Everything else — documents that differ on the device, or wait to be sent from it — is
  * handed to RxDB's downstream, which merges it as always. A few pages are written at
  * once, so memory stays at a few pages, and the checkpoint moves past a page only when
@@ -148,8 +151,8 @@ async function insertNew<T extends Doc>(
     // A document waiting to be sent is RxDB's to merge, whatever it holds.
     if (waiting(doc.id)) continue;
     // The row RxDB's downstream builds for a document it has not seen: the master state, a
-    // first revision and the origin mark (`_meta.o`); RxDB's storage layer then sets `_meta`
-    // and `_rev` as for any write.
+    // first revision and the origin mark (`_meta.o`), written beneath RxDB's wrapper so
+    // the mark stays (storageOf).
     rows.push({
       document: {
         ...master,
@@ -161,7 +164,7 @@ async function insertNew<T extends Doc>(
   }
   const written =
     rows.length > 0
-      ? await state.input.forkInstance.bulkWrite(rows, await state.downstreamBulkWriteFlag)
+      ? await storageOf(state).bulkWrite(rows, await state.downstreamBulkWriteFlag)
       : { error: [] };
   /** Documents the device already has, as stored. */
   const held = new Map<string, RxDocumentData<{ id: string }>>();
@@ -186,8 +189,20 @@ async function insertNew<T extends Doc>(
 }
 
 /**
+ * The collection's storage instance beneath RxDB's wrapper: the wrapper gives every
+ * insert a fresh `_meta` and revision, which would drop the origin mark (`_meta.o`) that
+ * tells a document written from the server from a local one.
+ */
+function storageOf(state: State): State['input']['forkInstance'] {
+  const fork = state.input.forkInstance as State['input']['forkInstance'] & {
+    originalStorageInstance?: State['input']['forkInstance'];
+  };
+  return fork.originalStorageInstance ?? fork;
+}
+
+/**
  * Writes the replication state of `inserted` (new) and `held` documents (already stored
- * in the master state: their state is written where it is missing or differs).
+ * in the master state) where it is missing or differs.
  */
 async function storeStates(
   state: State,
@@ -195,17 +210,17 @@ async function storeStates(
   held: string[],
   masters: Map<string, Master>,
 ): Promise<void> {
-  const known = held.length > 0 ? await getAssumedMasterState(state, held) : {};
+  const ids = [...inserted, ...held];
+  const known = ids.length > 0 ? await getAssumedMasterState(state, ids) : {};
   const master = (id: string) => masters.get(id) as Master;
-  const rows = await Promise.all([
-    ...inserted.map((id) => getMetaWriteRow(state, master(id))),
-    ...held.flatMap((id) => {
+  const rows = await Promise.all(
+    ids.flatMap((id) => {
       const previous = known[id];
       if (previous && state.input.conflictHandler.isEqual(previous.docData, master(id), 'bulk-pull'))
         return [];
       return [getMetaWriteRow(state, master(id), previous?.metaDocument)];
     }),
-  ]);
+  );
   if (rows.length === 0) return;
   const result = await state.input.metaInstance.bulkWrite(rows, 'replication-down-write-meta');
   if (result.error.length === 0) return;

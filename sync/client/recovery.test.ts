@@ -1,9 +1,11 @@
 /**
  * Recovering an unusable local database (renderer/data/recovery.ts) with real RxDB on
- * Dexie over fake-indexeddb and the real server over HTTP:
+ * Cohort's storage over fake-indexeddb and the real server over HTTP:
  * - a foreign database of the same name (another schema) is deleted; the readable
  *   unsent changes are kept and reach the server, the unreadable ones are counted, and
  *   the device ends with the server's data;
+ * - a database an earlier version of Cohort kept in RxDB's Dexie storage is rebuilt the
+ *   same way;
  * - data the laptop's key no longer decrypts is rebuilt the same way;
  * - a database wiped after a completed sync is reported as missing, a first open is not;
  * - a rebuild interrupted after the deletion finishes on the next open.
@@ -28,6 +30,9 @@ import {
   type NoteStore,
 } from '../../renderer/data/localDatabases';
 import { openLocalDatabase, type OpenLocalOptions } from '../../renderer/data/recovery';
+import { groupRxSchema } from '../../renderer/data/schemas';
+import { getCohortStorage } from '../../renderer/data/storage/cohortStorage';
+import { logDatabaseName } from '../../renderer/data/storage/pageLog';
 import { startTestServer, type TestServer } from '../server/testing';
 import { openTestDevice, type TestDevice } from '../testing/devices';
 import { startSync, type SyncController } from './replicate';
@@ -64,8 +69,6 @@ function localOptions(
 ): OpenLocalOptions {
   return {
     name,
-    storage: getRxStorageDexie({ indexedDB, IDBKeyRange }),
-    multiInstance: false,
     indexedDb: { indexedDB, IDBKeyRange },
     notes,
     ...extra,
@@ -126,7 +129,7 @@ const entry = (doc: object, deleted = false) => stableStringify({ ...doc, _delet
 async function leaveForeignDatabase(name: string, outbox: Record<string, string>) {
   const foreign = await createRxDatabase<{ groups: RxCollection<{ id: string; label?: string }> }>({
     name,
-    storage: getRxStorageDexie({ indexedDB, IDBKeyRange }),
+    storage: getCohortStorage({ indexedDb: { indexedDB, IDBKeyRange } }),
     multiInstance: false,
     localDocuments: true,
   });
@@ -204,6 +207,32 @@ describe('recovering an unusable local database', () => {
     await settled(other.sync);
     expect(await groupsOf(db)).toEqual(await groupsOf(other.db));
     expect((await groupsOf(db)).size).toBeGreaterThan(2);
+  });
+
+  it('rebuilds a database an earlier Cohort kept in RxDB’s Dexie storage, keeping its unsent changes', async () => {
+    const name = freshName('legacy');
+    const legacy = await createRxDatabase<{ groups: RxCollection<Group> }>({
+      name,
+      storage: getRxStorageDexie({ indexedDB, IDBKeyRange }),
+      multiInstance: false,
+      localDocuments: true,
+    });
+    await legacy.addCollections({ groups: { schema: groupRxSchema } });
+    const kept = createGroup(
+      { name: 'Written before the update', description: '', metadata: {} },
+      'legacy-g',
+      Date.now(),
+    );
+    await legacy.groups.insert(kept);
+    await legacy.upsertLocal('sync-outbox', { entries: { 'groups/legacy-g': entry(kept) } });
+    await legacy.close();
+
+    const { db, notice } = await openLocal(localOptions(name, memoryNotes()));
+    expect(notice).toEqual({ kind: 'recovered', reason: 'foreign', kept: 1, lost: 0, unreadable: false });
+    expect((await groupsOf(db)).get('legacy-g')).toBe('Written before the update');
+    expect(await indexedDbNames(name, indexedDB)).toEqual([logDatabaseName(name)]);
+    await syncWithServer(db);
+    await expect.poll(async () => (await groupsOf(db)).size, { timeout: 15_000 }).toBeGreaterThan(1);
   });
 
   it('rebuilds data the laptop’s key no longer decrypts; its sealed unsent changes are reported unreadable', async () => {

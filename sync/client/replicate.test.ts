@@ -1,11 +1,10 @@
 /**
- * Two devices (real RxDB on Dexie over fake-indexeddb) replicating through the real
+ * Two devices (real RxDB on Cohort's storage over fake-indexeddb) replicating through the real
  * server over HTTP: a group made on A reaches B live; an edit B makes while its
  * network is cut reaches A once it is back.
  */
 import { indexedDB, IDBKeyRange } from 'fake-indexeddb';
 import { BehaviorSubject } from 'rxjs';
-import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createGroup, updateGroup, type Group } from '../../domain/group';
 import { createCohortDatabase, type CohortDatabase } from '../../renderer/data/database';
@@ -27,8 +26,7 @@ async function device(name: string, email = 'admin@demo.test'): Promise<Device> 
   const { token } = await server.login(email);
   const db = await createCohortDatabase({
     name: `${name}-${Date.now()}`,
-    storage: getRxStorageDexie({ indexedDB, IDBKeyRange }),
-    multiInstance: false,
+    indexedDb: { indexedDB, IDBKeyRange },
   });
   let networkUp = true;
   // The cut is in the device's network, not in the server: requests fail as they do offline.

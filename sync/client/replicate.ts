@@ -12,6 +12,7 @@ import { backoffDelay } from './backoff';
 import type { SyncConflicts } from './conflicts';
 import { Outbox, outboxKey, type LocalDocumentStore } from './outbox';
 import { bulkPullHandler } from './bulkPull';
+import { linkReplicationState } from './replicationLinks';
 import { withReadAhead } from './readAhead';
 import { syncPhase, type SyncErrorInfo, type SyncFacts, type SyncStatus } from './status';
 import { openChangeStream } from './stream';
@@ -116,6 +117,7 @@ export async function startSync(options: SyncOptions): Promise<SyncController> {
   const replications: SyncController['replications'] = {};
   const replicationList = () => Object.values(replications);
   const forgetReadAheads: (() => void)[] = [];
+  const starts: Promise<void>[] = [];
 
   for (const [name, collection] of Object.entries(options.collections) as [SyncCollection, RxCollection][]) {
     outbox.track(name, collection);
@@ -131,13 +133,15 @@ export async function startSync(options: SyncOptions): Promise<SyncController> {
             state: () => replications[name]?.internalReplicationState,
             waiting: (id) => outbox.isWaiting(name, id),
           });
+    const replicationIdentifier = `cohort-${name}-${options.serverUrl}`;
     const replication = replicateRxCollection<SyncedDoc, Checkpoint>({
-      replicationIdentifier: `cohort-${name}-${options.serverUrl}`,
+      replicationIdentifier,
       collection,
       live: true,
       retryTime: backoff(0),
       waitForLeadership: options.waitForLeadership ?? false,
-      autoStart: true,
+      // Started below, once the storage knows where its replication state is.
+      autoStart: false,
       pull: {
         batchSize: options.pullBatchSize ?? PULL_LIMIT_MAX,
         stream$: stream$.asObservable(),
@@ -182,7 +186,9 @@ export async function startSync(options: SyncOptions): Promise<SyncController> {
       if (!isHandlerFailure(error)) fail(error);
     });
     replications[name] = replication;
+    starts.push(startLinked(replication, collection, replicationIdentifier));
   }
+  await Promise.all(starts);
 
   const changeStream = openChangeStream({
     serverUrl: options.serverUrl,
@@ -282,6 +288,27 @@ export async function startSync(options: SyncOptions): Promise<SyncController> {
       await stopReplications();
     },
   };
+}
+
+/**
+ * Tells the local storage which collection holds `replication`'s state and how RxDB marks
+ * documents written from the server (replicationLinks.ts), then starts it. RxDB names the
+ * replication's meta collection (metaInfoPromise) and marks documents with the hash of
+ * 'rxdbreplication' + the identifier (rxdb/plugins/replication: `identifier`).
+ */
+async function startLinked(
+  replication: RxReplicationState<SyncedDoc, Checkpoint>,
+  collection: RxCollection,
+  replicationIdentifier: string,
+): Promise<void> {
+  const meta = await replication.metaInfoPromise;
+  linkReplicationState(collection.database.name, {
+    forkCollection: collection.name,
+    metaCollection: meta.collectionName,
+    identifierHash: await collection.database.hashFunction(`rxdbreplication${replicationIdentifier}`),
+  });
+  // Failures are reported on error$ (subscribed above), as with autoStart.
+  void replication.start().catch(() => undefined);
 }
 
 /** The outbox keys of the groups and clients that memberships being created or changed refer to. */

@@ -1,6 +1,6 @@
 /**
  * Known failure modes of RxDB replication reported by its users, each tried against our
- * setup (real RxDB on Dexie over fake-indexeddb, the real server over HTTP):
+ * setup (real RxDB on Cohort's storage over fake-indexeddb, the real server over HTTP):
  *
  * - rxdb #5571: documents arriving while a push waits were never stored, though their
  *   checkpoint was;
@@ -8,17 +8,18 @@
  *   handler never called;
  * - rxdb #7259: writes never pushed after pause()/start() following an error;
  * - rxdb #5427: pushes stopping after a schema migration;
- * - rxdb #9061: Dexie find() with a selector returning nothing.
+ * - rxdb #9061: find() with a selector returning nothing (reported for Dexie; queries
+ *   with selectors through Cohort's storage).
  */
 import { indexedDB, IDBKeyRange } from 'fake-indexeddb';
 import { createRxDatabase, type RxCollection } from 'rxdb';
-import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../domain/client';
 import { createGroup, type Group } from '../../domain/group';
 import { createMembership } from '../../domain/membership';
 import { createCohortDatabase } from '../../renderer/data/database';
 import { groupRxSchema } from '../../renderer/data/schemas';
+import { getCohortStorage } from '../../renderer/data/storage/cohortStorage';
 import { wrappedZodValidateStorage } from '../../renderer/data/validation';
 import { startTestServer, type TestServer } from '../server/testing';
 import { openTestDevice, type TestDevice } from '../testing/devices';
@@ -137,7 +138,9 @@ describe('RxDB replication failure modes, tried on our setup', () => {
     const open = async (version: 0 | 1, networkUp: boolean) => {
       const db = await createRxDatabase<{ groups: RxCollection<Group> }>({
         name,
-        storage: wrappedZodValidateStorage({ storage: getRxStorageDexie({ indexedDB, IDBKeyRange }) }),
+        storage: wrappedZodValidateStorage({
+          storage: getCohortStorage({ indexedDb: { indexedDB, IDBKeyRange } }),
+        }),
         multiInstance: false,
         localDocuments: true,
         closeDuplicates: true,
@@ -180,11 +183,10 @@ describe('RxDB replication failure modes, tried on our setup', () => {
       .toBe('Written on the new schema');
   });
 
-  it('#9061: Dexie queries with selectors return what they should', async () => {
+  it('#9061: queries with selectors return what they should', async () => {
     const db = await createCohortDatabase({
       name: `selectors-${Date.now()}`,
-      storage: getRxStorageDexie({ indexedDB, IDBKeyRange }),
-      multiInstance: false,
+      indexedDb: { indexedDB, IDBKeyRange },
     });
     closers.push(() => db.close());
     const now = Date.now();

@@ -1,12 +1,10 @@
 /**
- * Test support: a device as the app has it — a real RxDB database (Dexie over
- * fake-indexeddb, or RxDB's memory storage for larger sets), replicating with the real
- * server over HTTP through its own chaos proxy, with its conflict log.
+ * Test support: a device as the app has it — a real RxDB database on Cohort's storage
+ * (over fake-indexeddb), replicating with the real server over HTTP through its own chaos
+ * proxy, with its conflict log.
  */
 import { indexedDB, IDBKeyRange } from 'fake-indexeddb';
 import { BehaviorSubject } from 'rxjs';
-import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
-import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { createCohortDatabase, syncConflicts, type CohortDatabase } from '../../renderer/data/database';
 import type { ConflictLog } from '../client/conflicts';
 import { startSync, type SyncController, type SyncOptions } from '../client/replicate';
@@ -30,14 +28,13 @@ let opened = 0;
 export async function openTestDevice(
   server: Pick<TestServer, 'url' | 'login'>,
   name: string,
-  options: { email?: string; storage?: 'dexie' | 'memory' } & Partial<SyncOptions> = {},
+  options: { email?: string } & Partial<SyncOptions> = {},
 ): Promise<TestDevice> {
-  const { email = 'admin@demo.test', storage = 'dexie', ...syncOptions } = options;
+  const { email = 'admin@demo.test', ...syncOptions } = options;
   const { token } = await server.login(email);
   const db = await createCohortDatabase({
     name: `${name.toLowerCase().replace(/[^a-z0-9]/g, '')}-${Date.now()}-${opened++}`,
-    storage: storage === 'dexie' ? getRxStorageDexie({ indexedDB, IDBKeyRange }) : getRxStorageMemory(),
-    multiInstance: false,
+    indexedDb: { indexedDB, IDBKeyRange },
   });
   const proxy = await startChaosProxy(server.url);
   const online$ = new BehaviorSubject(true);

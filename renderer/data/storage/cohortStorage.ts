@@ -122,12 +122,21 @@ export function getCohortStorage(options: CohortStorageOptions = {}): CohortStor
 
 const collectionKey = (name: string, version: number) => `${name}--${version}`;
 
+/** The part of the Web Locks API used here (navigator.locks). */
+type Locks = {
+  request(
+    name: string,
+    options: { mode: 'exclusive'; ifAvailable?: boolean },
+    callback: (lock: object | null) => Promise<void> | undefined,
+  ): Promise<unknown>;
+};
+
 /**
  * Holds the Web Lock named `name` until the returned function is called; where there are
  * no Web Locks (Node), holds nothing.
  */
 async function holdLock(name: string, onHeldElsewhere?: () => void): Promise<() => void> {
-  const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
+  const locks = (globalThis as { navigator?: { locks?: Locks } }).navigator?.locks;
   if (!locks) return () => undefined;
   let release: () => void = () => undefined;
   const held = new Promise<void>((resolve) => (release = resolve));

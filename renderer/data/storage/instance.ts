@@ -24,15 +24,8 @@ import {
 import type { CollectionHandle } from './collectionHandle';
 import type { Doc } from './memoryCollection';
 import type { Page } from './pageLog';
-import {
-  currentMetaRow,
-  isServerState,
-  itemOfMetaId,
-  linkOfFork,
-  linkOfMeta,
-  madeUpRows,
-  serverState,
-} from './replicationState';
+import { linkOfFork, linkOfMeta } from '../../../sync/client/replicationLinks';
+import { currentMetaRow, isServerState, itemOfMetaId, madeUpRows, serverState } from './replicationState';
 
 export type Internals = { handle: CollectionHandle };
 

@@ -12,13 +12,17 @@
  * records with four to six index entries each; as pages it writes 610 records without
  * indexes, and the indexes live in memory (sortedIndex.ts).
  */
-import { Dexie, type Table } from 'dexie';
+import { Dexie, type DexieOptions, type Table } from 'dexie';
+import type { IndexedDbFactory } from '../localDatabases';
 import { decodePage, encodePage, type PageKey, type StoredBody } from './pageCodec';
 
-/** The IndexedDB the log runs on: the browser's, or fake-indexeddb in Node tests. */
+/**
+ * The IndexedDB the log runs on: the browser's, or fake-indexeddb in Node tests (typed
+ * structurally, so Node code needs no DOM typings).
+ */
 export type IndexedDbEnvironment = {
-  indexedDB: IDBFactory;
-  IDBKeyRange: typeof IDBKeyRange;
+  indexedDB: NonNullable<DexieOptions['indexedDB']> & IndexedDbFactory;
+  IDBKeyRange: NonNullable<DexieOptions['IDBKeyRange']>;
 };
 
 /** What one page holds: documents written, ids purged, and (for a replicated collection) server states kept aside. */

@@ -23,40 +23,6 @@ import { getHeightOfRevision, writeDocToDocState, type RxDocumentData } from 'rx
 
 type Doc = RxDocumentData<Record<string, unknown>>;
 
-/** A replication whose meta rows this storage may answer for from its collection's documents. */
-export type ReplicationLink = {
-  /** The collection of the replicated documents (the replication's fork). */
-  forkCollection: string;
-  /** The collection of the replication's meta rows. */
-  metaCollection: string;
-  /** The hash of the replication's identifier, as RxDB puts it in the origin mark. */
-  identifierHash: string;
-};
-
-/** Links per local database. Module-wide: RxDB allows one open database per name. */
-const links = new Map<string, Map<string, ReplicationLink>>();
-
-/**
- * Tells the storage of database `databaseName` which collection a replication's meta
- * rows belong to. Call before the replication starts (sync/client/replicate.ts does).
- */
-export function linkReplicationState(databaseName: string, link: ReplicationLink): void {
-  let byMeta = links.get(databaseName);
-  if (!byMeta) links.set(databaseName, (byMeta = new Map()));
-  byMeta.set(link.metaCollection, link);
-}
-
-export function linkOfMeta(databaseName: string, metaCollection: string): ReplicationLink | undefined {
-  return links.get(databaseName)?.get(metaCollection);
-}
-
-export function linkOfFork(databaseName: string, forkCollection: string): ReplicationLink | undefined {
-  for (const link of links.get(databaseName)?.values() ?? []) {
-    if (link.forkCollection === forkCollection) return link;
-  }
-  return undefined;
-}
-
 /** Whether `doc` is, in its current revision, what the replication wrote from the server. */
 export function isServerState(doc: Doc, identifierHash: string): boolean {
   const mark = (doc._meta as { o?: { _rev?: unknown; hash?: unknown } }).o;
