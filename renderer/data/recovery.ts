@@ -91,14 +91,15 @@ export async function openLocalDatabase(options: OpenLocalOptions): Promise<Open
 }
 
 /**
- * Opens the database and reads from each collection: a collection's pages are read and
- * opened (decrypted) when it is first used, so a key that does not fit, or a damaged
- * page, fails here.
+ * Opens the database and reads a group. Each collection's pages are read and opened in
+ * the background (the groups first, which the first screen shows), and every page of a
+ * database is sealed with the same key: a key that does not fit fails here, without
+ * waiting for 500,000 memberships to be read.
  */
 async function openReadable(options: DatabaseOptions): Promise<CohortDatabase> {
   const db = await createCohortDatabase(options);
   try {
-    await Promise.all([db.groups, db.clients, db.memberships].map((c) => c.findOne().exec()));
+    await db.groups.findOne().exec();
   } catch (error) {
     await db.close().catch(() => undefined);
     throw error;

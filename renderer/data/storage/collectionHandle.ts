@@ -28,8 +28,9 @@ export class CollectionHandle {
   readonly ready: Promise<void>;
   refs = 0;
   private queue: Promise<unknown> = Promise.resolve();
-  /** The log position of the next page. */
+  /** The log position of the next record. */
   private next = 0;
+  /** Records in the log (a page takes one or more). */
   private pages = 0;
   /** Document versions in the log (live or replaced): when far more than the documents, it is compacted. */
   private versions = 0;
@@ -81,10 +82,9 @@ export class CollectionHandle {
   /** Writes `page` to the log, then to memory: a write that did not reach the disk changes nothing. */
   async write(page: Page): Promise<void> {
     if (page.docs.length === 0 && !page.purged?.length && !page.masters?.length) return;
-    const s = this.next;
-    await this.log.append(this.key, s, page);
-    this.next = s + 1;
-    this.pages += 1;
+    const records = await this.log.append(this.key, this.next, page);
+    this.next += records;
+    this.pages += records;
     this.apply(page);
     this.scheduleCompaction();
   }
@@ -93,18 +93,31 @@ export class CollectionHandle {
     if (bulk.events.length > 0) this.changes$.next(bulk);
   }
 
-  /** Whether the log holds far more than the collection: replaced versions, or many small pages. */
+  /**
+   * Whether the log holds far more than the collection: replaced versions, or many small
+   * records (one per small write) where a rewrite would pack them.
+   */
   private wasteful(): boolean {
     const live = this.memory.docs.size + this.preImages.size;
-    return this.versions > 2 * live + SNAPSHOT_PAGE || this.pages > 2 * Math.ceil(live / SNAPSHOT_PAGE) + 100;
+    const perRecord = Math.max(1, this.versions / Math.max(1, this.pages));
+    return this.versions > 2 * live + SNAPSHOT_PAGE || this.pages > 2 * Math.ceil(live / perRecord) + 16;
   }
 
+  /**
+   * Compacts a wasteful log: a small collection at once (a replication's checkpoints are
+   * rewritten with every pulled page, and would otherwise be read back page by page), a
+   * large one once its writes pause.
+   */
   private scheduleCompaction(): void {
     clearTimeout(this.compactTimer);
     if (this.closed || !this.wasteful()) return;
-    this.compactTimer = setTimeout(() => {
-      this.enqueue(() => this.compact()).catch(() => undefined);
-    }, COMPACT_AFTER_MS);
+    const small = this.memory.docs.size <= SNAPSHOT_PAGE;
+    this.compactTimer = setTimeout(
+      () => {
+        this.enqueue(() => this.compact()).catch(() => undefined);
+      },
+      small ? 0 : COMPACT_AFTER_MS,
+    );
   }
 
   /** Rewrites the log as the live documents and pre-images alone. */
@@ -116,10 +129,9 @@ export class CollectionHandle {
       pages.push({ docs: docs.slice(i, i + SNAPSHOT_PAGE) });
     const masters = [...this.preImages].map(([id, p]): [string, unknown, number] => [id, p.state, p.at]);
     if (masters.length > 0) pages.push({ docs: [], masters });
-    const from = this.next;
-    await this.log.snapshot(this.key, from, pages);
-    this.next = from + Math.max(pages.length, 1);
-    this.pages = pages.length;
+    const records = await this.log.snapshot(this.key, this.next, pages);
+    this.next += records;
+    this.pages = records;
     this.versions = docs.length;
   }
 

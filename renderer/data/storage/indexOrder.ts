@@ -26,10 +26,18 @@ type Part = string | number | typeof LOWEST | typeof HIGHEST;
 
 type Field = {
   value(doc: object): string | number;
+  /** Two documents by this field (the hot path of sorting: no bound markers to look for). */
+  compareDocs(a: object, b: object): number;
   /** A query bound's value as a part: RxDB's getStartIndexStringFrom{Lower,Upper}Bound, field by field. */
   bound(bound: unknown, upper: boolean): Part;
   compare(a: Part, b: Part): number;
 };
+
+/** A field's value getter: a plain property read for a top-level field. */
+function getter(path: string): (doc: object) => unknown {
+  if (!path.includes('.')) return (doc) => (doc as Record<string, unknown>)[path];
+  return objectPathMonad(path) as (doc: object) => unknown;
+}
 
 /** A query plan's start or end keys, turned into parts once per query. */
 export type BoundKey = readonly Part[];
@@ -42,7 +50,18 @@ export type IndexOrder = {
   compareToBound(doc: object, bound: BoundKey): number;
   lowerBound(keys: readonly unknown[]): BoundKey;
   upperBound(keys: readonly unknown[]): BoundKey;
+  /** A key of `doc`'s values of every field but the last (equal keys: equal in the index). */
+  prefixKey(doc: object): string;
+  /**
+   * When the range from `lower` to `upper` (both inclusive) is every document whose
+   * leading fields hold given values, whatever its last field: those values as a
+   * prefixKey; null for any other range.
+   */
+  prefixKeyOfRange(lower: BoundKey, upper: BoundKey): string | null;
 };
+
+/** A part as a key: strings without the trailing spaces RxDB's padding makes meaningless. */
+const keyPart = (part: string | number) => (typeof part === 'string' ? part.replace(/ +$/, '') : part);
 
 /**
  * Strings as RxDB compares them padded with spaces: as JavaScript compares them, except
@@ -71,9 +90,14 @@ function compareParts(a: Part, b: Part, values: (x: never, y: never) => number):
 const compareNumbers = (a: number, b: number) => (a < b ? -1 : a > b ? 1 : 0);
 
 function stringField(path: string): Field {
-  const get = objectPathMonad(path);
+  const get = getter(path);
   return {
     value: (doc) => (get(doc) as string | undefined) || '',
+    compareDocs(a, b) {
+      const x = (get(a) as string | undefined) || '';
+      const y = (get(b) as string | undefined) || '';
+      return x === y ? 0 : comparePadded(x, y);
+    },
     bound(bound, upper) {
       if (typeof bound === 'string' && bound !== INDEX_MAX) return bound;
       if (!upper) return bound === INDEX_MAX ? HIGHEST : LOWEST;
@@ -84,9 +108,10 @@ function stringField(path: string): Field {
 }
 
 function booleanField(path: string): Field {
-  const get = objectPathMonad(path);
+  const get = getter(path);
   return {
     value: (doc) => (get(doc) ? 1 : 0),
+    compareDocs: (a, b) => (get(a) ? 1 : 0) - (get(b) ? 1 : 0),
     bound(bound, upper) {
       if (bound === INDEX_MIN) return 0;
       if (bound === INDEX_MAX) return 1;
@@ -98,7 +123,7 @@ function booleanField(path: string): Field {
 }
 
 function numberField(path: string, schemaPart: Parameters<typeof getStringLengthOfIndexNumber>[0]): Field {
-  const get = objectPathMonad(path);
+  const get = getter(path);
   const { minimum, maximum, roundedMinimum, multiplier } = getStringLengthOfIndexNumber(schemaPart);
   // RxDB's fixed-width digits, read as one integer: the whole part, then the decimals.
   const key = (input: unknown) => {
@@ -111,6 +136,7 @@ function numberField(path: string, schemaPart: Parameters<typeof getStringLength
   };
   return {
     value: (doc) => key(get(doc)),
+    compareDocs: (a, b) => compareNumbers(key(get(a)), key(get(b))),
     bound(bound, upper) {
       if (bound === INDEX_MIN || (bound === null && !upper)) return 0;
       if (bound === INDEX_MAX || bound === null) return upper ? HIGHEST : key(maximum);
@@ -133,14 +159,8 @@ export function indexOrder<T>(schema: RxJsonSchema<RxDocumentData<T>>, index: re
   const n = fields.length;
   return {
     fields: index,
-    compare(a, b) {
-      for (let i = 0; i < n; i++) {
-        const f = fields[i] as Field;
-        const c = f.compare(f.value(a), f.value(b));
-        if (c !== 0) return c;
-      }
-      return 0;
-    },
+    compare: compareDocs(fields.map((f) => f.compareDocs)),
+
     compareToBound(doc, bound) {
       for (let i = 0; i < n; i++) {
         const f = fields[i] as Field;
@@ -151,5 +171,31 @@ export function indexOrder<T>(schema: RxJsonSchema<RxDocumentData<T>>, index: re
     },
     lowerBound: (keys) => fields.map((f, i) => f.bound(keys[i], false)),
     upperBound: (keys) => fields.map((f, i) => f.bound(keys[i], true)),
+    prefixKey: (doc) => JSON.stringify(fields.slice(0, -1).map((f) => keyPart(f.value(doc)))),
+    prefixKeyOfRange(lower, upper) {
+      if (lower[n - 1] !== LOWEST || upper[n - 1] !== HIGHEST) return null;
+      const parts: (string | number)[] = [];
+      for (let i = 0; i < n - 1; i++) {
+        const part = lower[i];
+        if (typeof part === 'symbol' || part === undefined) return null;
+        if ((fields[i] as Field).compare(part, upper[i] as Part) !== 0) return null;
+        parts.push(keyPart(part));
+      }
+      return JSON.stringify(parts);
+    },
+  };
+}
+
+/** Documents compared field by field; unrolled for the usual two or three fields (sorting calls it millions of times). */
+function compareDocs(by: ((a: object, b: object) => number)[]): (a: object, b: object) => number {
+  const [f0, f1, f2] = by;
+  if (by.length === 2 && f0 && f1) return (a, b) => f0(a, b) || f1(a, b);
+  if (by.length === 3 && f0 && f1 && f2) return (a, b) => f0(a, b) || f1(a, b) || f2(a, b);
+  return (a, b) => {
+    for (const f of by) {
+      const c = f(a, b);
+      if (c !== 0) return c;
+    }
+    return 0;
   };
 }

@@ -109,13 +109,23 @@ export class CohortStorageInstance implements RxStorageInstance<
   }
 
   async query(prepared: PreparedQuery<Doc>): Promise<RxStorageQueryResult<Doc>> {
-    await this.handle.ready;
+    await this.readyFor(prepared);
     return { documents: this.handle.memory.query(prepared) };
   }
 
   async count(prepared: PreparedQuery<Doc>): Promise<RxStorageCountResult> {
-    await this.handle.ready;
+    await this.readyFor(prepared);
     return { count: this.handle.memory.count(prepared), mode: 'fast' };
+  }
+
+  /**
+   * Waits for the collection's load; and before a query that first sorts a large index,
+   * for a task of its own: the answers to quick queries that were waiting for the same load
+   * (the member counts of the page on screen) are then painted first, instead of after it.
+   */
+  private async readyFor(prepared: PreparedQuery<Doc>): Promise<void> {
+    await this.handle.ready;
+    if (this.handle.memory.sortsFirst(prepared)) await new Promise((resolve) => setTimeout(resolve, 0));
   }
 
   async getChangedDocumentsSince(

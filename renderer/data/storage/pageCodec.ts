@@ -1,47 +1,94 @@
 /**
- * A page of the storage's log as IndexedDB holds it: the page as JSON, sealed with AES-GCM
- * (WebCrypto) when the database has a key. The key comes from the device's key vault
- * (keys.ts: the OS keyring through Electron's safeStorage, or a passphrase). The page's
- * collection and position are bound to the ciphertext as additional data, so a page
- * cannot be moved to another place of the log unnoticed.
+ * A page of the storage's log as IndexedDB holds it: JSON, sealed with AES-GCM (WebCrypto)
+ * when the database has a key. The key comes from the device's key vault (keys.ts: the OS
+ * keyring through Electron's safeStorage, or a passphrase). The record's collection and
+ * position are bound to the ciphertext as additional data, so a record cannot be moved to
+ * another place of the log unnoticed.
  *
- * One seal per page of up to 1,000 documents, not per field: everything a document holds
+ * One seal per record of up to 1,000 documents, not per field: everything a document holds
  * is encrypted, group names and memberships too, for less work than sealing each client
  * field on its own.
+ *
+ * A write's page is stored as records ("parts") of at most 56 KiB: Chromium keeps a
+ * value over 64 KiB outside its database, as a file of its own read back asynchronously,
+ * and such reads are a known source of failures ("Failed to read large IndexedDB value",
+ * "Data lost due to missing file"). Here, a read of such records once never returned
+ * while another collection was being written (2 of 5 app starts after a first sync of
+ * "network").
  */
 
 /** An AES-GCM key (WebCrypto's CryptoKey, named so both the DOM and Node typings know it). */
 export type PageKey = Awaited<ReturnType<typeof globalThis.crypto.subtle.importKey>>;
 
-/** A page as stored: plain JSON, or sealed JSON. */
+/** What one write puts in the log: documents written, ids purged, and server states set aside. */
+export type Page<D = unknown> = {
+  docs: D[];
+  purged?: string[];
+  /** The server's state of documents the device then changed: [id, state, when recorded]. */
+  masters?: [string, unknown, number][];
+};
+
+/** A part as stored: plain JSON (Node tests), or sealed JSON. */
 export type StoredBody = { json: string } | { iv: Uint8Array<ArrayBuffer>; sealed: ArrayBuffer };
+
+/** The largest part, in bytes of JSON (the seal adds 28). */
+export const PART_BYTES = 56 * 1024;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** A stored page that cannot be read as a page: damaged, or written by something else. */
+/** A stored record that cannot be read as a page: damaged, or written by something else. */
 export class DamagedPageError extends Error {
   override readonly name = 'DataError';
 }
 
-export async function encodePage(page: unknown, where: string, key?: PageKey): Promise<StoredBody> {
-  const json = JSON.stringify(page);
-  if (!key) return { json };
+/**
+ * `page` as the UTF-8 JSON of parts of at most PART_BYTES each (a single document larger
+ * than that goes alone), documents first, then purged ids, then server states. Applying
+ * the parts in order is applying the page.
+ */
+export function pageParts(page: Page): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  const add = (part: Page, items: unknown[], rebuild: (slice: unknown[]) => Page) => {
+    const bytes = encoder.encode(JSON.stringify(part));
+    if (bytes.length <= PART_BYTES || items.length <= 1) {
+      out.push(bytes);
+      return;
+    }
+    // Cut into as many even slices as the size asks for (a tenth more, for uneven documents).
+    const slices = Math.min(items.length, Math.ceil((bytes.length / PART_BYTES) * 1.1));
+    const size = Math.ceil(items.length / slices);
+    for (let i = 0; i < items.length; i += size) {
+      const slice = items.slice(i, i + size);
+      add(rebuild(slice), slice, rebuild);
+    }
+  };
+  const { docs, purged, masters } = page;
+  if (docs.length > 0 || (!purged?.length && !masters?.length)) add({ docs }, docs, (d) => ({ docs: d }));
+  if (purged?.length) add({ docs: [], purged }, purged, (p) => ({ docs: [], purged: p as string[] }));
+  if (masters?.length) {
+    add({ docs: [], masters }, masters, (m) => ({ docs: [], masters: m as [string, unknown, number][] }));
+  }
+  return out;
+}
+
+export async function encodePart(json: Uint8Array, where: string, key?: PageKey): Promise<StoredBody> {
+  if (!key) return { json: decoder.decode(json) };
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const sealed = await crypto.subtle.encrypt(
     { name: 'AES-GCM', iv, additionalData: encoder.encode(where) },
     key,
-    encoder.encode(json),
+    json as Uint8Array<ArrayBuffer>,
   );
   return { iv, sealed };
 }
 
 /**
- * The page in `body`. A sealed page that `key` does not open fails with WebCrypto's
- * OperationError (storageErrors.ts: undecryptable); a plain page in a database with a key
- * is refused too, as is anything that is not a page (DataError: damaged).
+ * The part in `body`. A sealed part that `key` does not open fails with WebCrypto's
+ * OperationError (storageErrors.ts: undecryptable); a plain part in a database with a key
+ * is refused too, as is anything that is not a part (DataError: damaged).
  */
-export async function decodePage(body: unknown, where: string, key?: PageKey): Promise<unknown> {
+export async function decodePage(body: unknown, where: string, key?: PageKey): Promise<Page> {
   const b = (body ?? {}) as Partial<{ json: unknown; iv: unknown; sealed: unknown }>;
   let json: string;
   if (key && b.iv instanceof Uint8Array && b.sealed instanceof ArrayBuffer) {
@@ -54,16 +101,21 @@ export async function decodePage(body: unknown, where: string, key?: PageKey): P
   } else if (!key && typeof b.json === 'string') {
     json = b.json;
   } else if (b.sealed !== undefined) {
-    // Sealed, but this device has no key for it (or the value is not what a sealed page holds).
+    // Sealed, but this device has no key for it (or the value is not what a sealed part holds).
     throw Object.assign(new Error('A stored page is sealed with a key this device does not have.'), {
       name: 'OperationError',
     });
   } else {
     throw new DamagedPageError(`The stored page ${where} is not a page.`);
   }
+  let page: unknown;
   try {
-    return JSON.parse(json) as unknown;
+    page = JSON.parse(json);
   } catch (error) {
     throw new DamagedPageError(`The stored page ${where} is not readable JSON.`, { cause: error });
   }
+  if (!page || typeof page !== 'object' || !Array.isArray((page as Page).docs)) {
+    throw new DamagedPageError(`The stored page ${where} is not a page.`);
+  }
+  return page as Page;
 }

@@ -9,28 +9,58 @@
  *
  * Why pages, not a row per document as RxDB's Dexie storage keeps them: IndexedDB's cost
  * is per record and per index entry. A first sync of 610,000 documents wrote 1.2 million
- * records with four to six index entries each; as pages it writes 610 records without
- * indexes, and the indexes live in memory (sortedIndex.ts).
+ * records with four to six index entries each; as pages it writes about 3,000 records
+ * (a page is stored in parts of at most 56 KiB: pageCodec.ts) without indexes, and the
+ * indexes live in memory (sortedIndex.ts).
+ *
+ * IndexedDB's own API, with a transaction per call: Dexie's transaction zones once left a
+ * collection's read waiting for ever while another collection's compaction ran.
  */
-import { Dexie, type DexieOptions, type Table } from 'dexie';
+import type { DexieOptions } from 'dexie';
 import type { IndexedDbFactory } from '../localDatabases';
-import { decodePage, encodePage, type PageKey, type StoredBody } from './pageCodec';
+import { decodePage, encodePart, pageParts, type Page, type PageKey, type StoredBody } from './pageCodec';
 
-/**
- * The IndexedDB the log runs on: the browser's, or fake-indexeddb in Node tests (typed
- * structurally, so Node code needs no DOM typings).
- */
-export type IndexedDbEnvironment = {
-  indexedDB: NonNullable<DexieOptions['indexedDB']> & IndexedDbFactory;
-  IDBKeyRange: NonNullable<DexieOptions['IDBKeyRange']>;
+export type { Page } from './pageCodec';
+
+/** The parts of IndexedDB used here, typed structurally so Node code needs no DOM typings. */
+type Handler = ((this: never, event: never) => unknown) | null;
+type Request<T> = {
+  readonly result: T;
+  readonly error: unknown;
+  onsuccess: Handler;
+  onerror: Handler;
 };
+type Store = {
+  put(value: unknown): Request<unknown>;
+  get(key: unknown): Request<unknown>;
+  getAll(range: unknown, count?: number): Request<unknown[]>;
+  delete(range: unknown): Request<unknown>;
+};
+type Transaction = {
+  objectStore(name: string): Store;
+  readonly error: unknown;
+  oncomplete: Handler;
+  onerror: Handler;
+  onabort: Handler;
+};
+type Database = {
+  transaction(
+    stores: string[],
+    mode: 'readonly' | 'readwrite',
+    options?: { durability: 'strict' },
+  ): Transaction;
+  createObjectStore(name: string, options: { keyPath: string | string[] }): unknown;
+  close(): void;
+  onversionchange: Handler;
+};
+type OpenRequest = Request<Database> & { onupgradeneeded: Handler; onblocked: Handler };
+type KeyRanges = { bound(lower: unknown, upper: unknown, lowerOpen?: boolean, upperOpen?: boolean): unknown };
 
-/** What one page holds: documents written, ids purged, and (for a replicated collection) server states kept aside. */
-export type Page<D = unknown> = {
-  docs: D[];
-  purged?: string[];
-  /** The server's state of documents the device then changed: [id, state, when recorded]. */
-  masters?: [string, unknown, number][];
+/** The IndexedDB the log runs on: the browser's, or fake-indexeddb in Node tests. */
+export type IndexedDbEnvironment = {
+  indexedDB: { open(name: string, version?: number): OpenRequest } & IndexedDbFactory &
+    NonNullable<DexieOptions['indexedDB']>;
+  IDBKeyRange: KeyRanges & NonNullable<DexieOptions['IDBKeyRange']>;
 };
 
 type PageRow = { c: string; s: number; body: StoredBody };
@@ -39,53 +69,84 @@ type HeadRow = { c: string; from: number };
 /** The IndexedDB database holding local database `name`. */
 export const logDatabaseName = (name: string) => `cohort-log-${name}`;
 
-/** Pages read per IndexedDB request while opening a collection. */
-const READ_BATCH = 40;
+/** Records read per IndexedDB request while opening a collection. */
+const READ_BATCH = 100;
 /** Pages per transaction while writing a snapshot (each is sealed before its transaction starts). */
-const SNAPSHOT_BATCH = 40;
+const SNAPSHOT_BATCH = 20;
+
+const PAGES = 'pages';
+const HEADS = 'heads';
+
+function request<T>(req: Request<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+/** Resolves when `tx` has committed; rejects with why it did not (a full disk: QuotaExceededError). */
+function committed(tx: Transaction): Promise<void> {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error ?? new Error('The write was aborted.'));
+  });
+}
 
 export class PageLog {
-  private readonly db: Dexie;
-  private readonly pages: Table<PageRow, [string, number]>;
-  private readonly heads: Table<HeadRow, string>;
+  private db: Database | null = null;
+  private readonly env: IndexedDbEnvironment;
 
   constructor(
-    name: string,
+    private readonly name: string,
     private readonly key: PageKey | undefined,
     env?: IndexedDbEnvironment,
   ) {
-    this.db = new Dexie(logDatabaseName(name), {
-      ...(env ? { indexedDB: env.indexedDB, IDBKeyRange: env.IDBKeyRange } : {}),
-      // A local change is on disk when its write resolves, not only in the OS's cache.
-      chromeTransactionDurability: 'strict',
-    });
-    this.db.version(1).stores({ pages: '[c+s]', heads: 'c' });
-    this.pages = this.db.table('pages');
-    this.heads = this.db.table('heads');
+    this.env = env ?? (globalThis as unknown as IndexedDbEnvironment);
   }
 
-  open(): Promise<unknown> {
-    return this.db.open();
+  async open(): Promise<void> {
+    // Without a version: a new database is made at version 1 (with its stores), an existing one opened as it is.
+    const req = this.env.indexedDB.open(logDatabaseName(this.name));
+    req.onupgradeneeded = () => {
+      req.result.createObjectStore(PAGES, { keyPath: ['c', 's'] });
+      req.result.createObjectStore(HEADS, { keyPath: 'c' });
+    };
+    const db = await request(req);
+    // Deleting the database (sign-out, a rebuild) must not wait for this connection.
+    db.onversionchange = () => db.close();
+    this.db = db;
   }
 
   close(): void {
-    this.db.close();
+    this.db?.close();
+    this.db = null;
+  }
+
+  private database(): Database {
+    if (!this.db) throw new Error(`The log of ${this.name} is not open.`);
+    return this.db;
+  }
+
+  private range(c: string, from: number, to: number, toOpen = false): unknown {
+    return this.env.IDBKeyRange.bound([c, from], [c, to], false, toOpen);
   }
 
   /**
-   * Reads collection `c` from its snapshot on, handing each page to `apply` in order;
-   * resolves with the position after the last page and how many pages were read.
+   * Reads collection `c` from its snapshot on, handing each record (a page, or a part of
+   * one) to `apply` in order; resolves with the position after the last record and how
+   * many records were read.
    */
   async read(c: string, apply: (page: Page, s: number) => void): Promise<{ next: number; pages: number }> {
-    const from = (await this.heads.get(c))?.from ?? 0;
+    const head = (await request(
+      this.database().transaction([HEADS], 'readonly').objectStore(HEADS).get(c),
+    )) as HeadRow | undefined;
+    const from = head?.from ?? 0;
     let next = from;
     let pages = 0;
     for (;;) {
-      const rows = await this.pages
-        .where('[c+s]')
-        .between([c, next], [c, Infinity], true, true)
-        .limit(READ_BATCH)
-        .toArray();
+      const store = this.database().transaction([PAGES], 'readonly').objectStore(PAGES);
+      const rows = (await request(store.getAll(this.range(c, next, Infinity), READ_BATCH))) as PageRow[];
       // Decrypted side by side (WebCrypto works off the main thread), applied in order.
       const decoded = await Promise.all(rows.map((row) => decodePage(row.body, where(c, row.s), this.key)));
       rows.forEach((row, i) => {
@@ -99,44 +160,65 @@ export class PageLog {
     return { next, pages };
   }
 
-  /** Appends `page` to collection `c` at position `s`. */
-  async append(c: string, s: number, page: Page): Promise<void> {
-    const body = await encodePage(page, where(c, s), this.key);
-    await this.pages.put({ c, s, body });
+  /** `page` as the records that hold it, from position `s` on. */
+  private async records(c: string, s: number, page: Page): Promise<PageRow[]> {
+    return Promise.all(
+      pageParts(page).map(async (json, i) => ({
+        c,
+        s: s + i,
+        body: await encodePart(json, where(c, s + i), this.key),
+      })),
+    );
+  }
+
+  /**
+   * Appends `page` to collection `c` from position `s` on, in one transaction; resolves
+   * once it is on disk, with how many positions it took.
+   */
+  async append(c: string, s: number, page: Page): Promise<number> {
+    const rows = await this.records(c, s, page);
+    const tx = this.database().transaction([PAGES], 'readwrite', { durability: 'strict' });
+    for (const row of rows) tx.objectStore(PAGES).put(row);
+    await committed(tx);
+    return rows.length;
   }
 
   /**
    * Writes `pages` as the whole of collection `c`, from position `from` on, and makes them
-   * its start once the last one is written; then deletes what came before.
+   * its start once the last one is written; then deletes what came before. Resolves with
+   * how many positions they took.
    */
-  async snapshot(c: string, from: number, pages: Page[]): Promise<void> {
+  async snapshot(c: string, from: number, pages: Page[]): Promise<number> {
+    let s = from;
     for (let i = 0; i < pages.length || i === 0; i += SNAPSHOT_BATCH) {
-      const batch = pages.slice(i, i + SNAPSHOT_BATCH);
-      const rows = await Promise.all(
-        batch.map(async (page, k) => {
-          const s = from + i + k;
-          return { c, s, body: await encodePage(page, where(c, s), this.key) };
-        }),
-      );
+      const rows: PageRow[] = [];
+      for (const page of pages.slice(i, i + SNAPSHOT_BATCH)) {
+        const records = await this.records(c, s, page);
+        rows.push(...records);
+        s += records.length;
+      }
       const last = i + SNAPSHOT_BATCH >= pages.length;
-      await this.db.transaction('rw', this.pages, this.heads, async () => {
-        await this.pages.bulkPut(rows);
-        if (last) await this.heads.put({ c, from });
-      });
+      const tx = this.database().transaction([PAGES, HEADS], 'readwrite', { durability: 'strict' });
+      for (const row of rows) tx.objectStore(PAGES).put(row);
+      if (last) tx.objectStore(HEADS).put({ c, from } satisfies HeadRow);
+      await committed(tx);
     }
     await this.dropBefore(c, from);
+    return s - from;
   }
 
   /** Deletes collection `c` entirely. */
   async drop(c: string): Promise<void> {
-    await this.db.transaction('rw', this.pages, this.heads, async () => {
-      await this.pages.where('[c+s]').between([c, -Infinity], [c, Infinity], true, true).delete();
-      await this.heads.delete(c);
-    });
+    const tx = this.database().transaction([PAGES, HEADS], 'readwrite', { durability: 'strict' });
+    tx.objectStore(PAGES).delete(this.range(c, -Infinity, Infinity));
+    tx.objectStore(HEADS).delete(c);
+    await committed(tx);
   }
 
   private async dropBefore(c: string, from: number): Promise<void> {
-    await this.pages.where('[c+s]').between([c, -Infinity], [c, from], true, false).delete();
+    const tx = this.database().transaction([PAGES], 'readwrite');
+    tx.objectStore(PAGES).delete(this.range(c, -Infinity, from, true));
+    await committed(tx);
   }
 }
 

@@ -20,8 +20,13 @@ export class SortedIndex<D extends object> {
   ) {}
 
   private built(): D[] {
-    this.docs ??= [...this.source()].sort((a, b) => this.order.compare(a, b));
+    this.docs ??= [...this.source()].sort(this.order.compare);
     return this.docs;
+  }
+
+  /** Whether the index has been sorted (it is, from its first use on). */
+  get isBuilt(): boolean {
+    return this.docs !== null;
   }
 
   get length(): number {
@@ -74,10 +79,7 @@ export class SortedIndex<D extends object> {
     }
     const gone = new Set(removed);
     const kept = gone.size > 0 ? docs.filter((doc) => !gone.has(doc)) : docs;
-    this.docs = this.merge(
-      kept,
-      [...added].sort((a, b) => this.order.compare(a, b)),
-    );
+    this.docs = this.merge(kept, [...added].sort(this.order.compare));
   }
 
   /** Where `doc` belongs: the first position whose document does not sort before it. */
