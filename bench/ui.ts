@@ -209,6 +209,17 @@ export async function interactionFigures(
     unit: 'ms',
     values: clientLatencies,
   });
+  // What the device holds in memory with everything read (the overview's counts, the
+  // clients of the add-member search): Cohort's storage keeps every collection in memory.
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
+  await cdp.detach();
+  figures.push({
+    name: `UI (${label}): renderer JS heap with every collection read, after garbage collection`,
+    unit: 'MB',
+    values: [heap.usedSize / 2 ** 20],
+  });
   const floor = await measureFloor(context, keystrokes);
   figures.push({
     name: `UI: floor, bare page with a 20-item list, keystroke to next paint (${floor.length} keystrokes)`,
