@@ -3,6 +3,7 @@
  * or created even afresh (what happened, and "Try again"), or another browser tab holds it.
  */
 import { Button, Center, Loader, Paper, Stack, Text, Title } from '@mantine/core';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
 export function LocalDataErrorScreen({
@@ -18,26 +19,17 @@ export function LocalDataErrorScreen({
 }) {
   const { t } = useTranslation();
   return (
-    <Center h="100%">
-      <Paper withBorder radius="md" p="xl" w={480} role="alert">
-        <Stack>
-          <Title order={1} size="h3">
-            {t('localData.failed.title')}
-          </Title>
-          <Text size="sm">
-            {storageFull ? t('localData.failed.storageFull') : t('localData.failed.body')}
-          </Text>
-          {detail && (
-            <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
-              {t('localData.failed.details', { message: detail })}
-            </Text>
-          )}
-          <Button onClick={onRetry} style={{ alignSelf: 'flex-start' }}>
-            {t('localData.failed.retry')}
-          </Button>
-        </Stack>
-      </Paper>
-    </Center>
+    <ScreenCard role="alert" title={t('localData.failed.title')}>
+      <Text size="sm">{storageFull ? t('localData.failed.storageFull') : t('localData.failed.body')}</Text>
+      {detail && (
+        <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
+          {t('localData.failed.details', { message: detail })}
+        </Text>
+      )}
+      <Button onClick={onRetry} style={{ alignSelf: 'flex-start' }}>
+        {t('localData.failed.retry')}
+      </Button>
+    </ScreenCard>
   );
 }
 
@@ -45,14 +37,31 @@ export function LocalDataErrorScreen({
 export function HeldElsewhereScreen() {
   const { t } = useTranslation();
   return (
+    <ScreenCard role="status" title={t('localData.heldElsewhere.title')}>
+      <Text size="sm">{t('localData.heldElsewhere.body')}</Text>
+      <Loader size="sm" aria-label={t('localData.heldElsewhere.waiting')} />
+    </ScreenCard>
+  );
+}
+
+/** A card alone in the middle of the window, in place of the app. */
+function ScreenCard({
+  role,
+  title,
+  children,
+}: {
+  role: 'alert' | 'status';
+  title: string;
+  children: ReactNode;
+}) {
+  return (
     <Center h="100%">
-      <Paper withBorder radius="md" p="xl" w={480} role="status">
+      <Paper withBorder radius="md" p="xl" w={480} role={role}>
         <Stack>
           <Title order={1} size="h3">
-            {t('localData.heldElsewhere.title')}
+            {title}
           </Title>
-          <Text size="sm">{t('localData.heldElsewhere.body')}</Text>
-          <Loader size="sm" aria-label={t('localData.heldElsewhere.waiting')} />
+          {children}
         </Stack>
       </Paper>
     </Center>

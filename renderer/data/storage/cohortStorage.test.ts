@@ -22,6 +22,7 @@ import {
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { describe, expect, it } from 'vitest';
 import { getCohortStorage } from './cohortStorage';
+import { openRows } from './storageTesting';
 
 type Row = { id: string; groupId: string; name: string; rank: number };
 type Doc = RxDocumentData<Row>;
@@ -44,17 +45,8 @@ const schema = fillWithDefaultSettings<Row>({
 const env = { indexedDB, IDBKeyRange };
 let databases = 0;
 
-async function open(storage: RxStorage<unknown, unknown>, databaseName: string): Promise<Instance> {
-  return (await storage.createStorageInstance<Row>({
-    databaseName,
-    collectionName: 'rows',
-    schema,
-    options: {},
-    multiInstance: false,
-    devMode: false,
-    databaseInstanceToken: 'test',
-  })) as Instance;
-}
+const open = (storage: RxStorage<unknown, unknown>, databaseName: string): Promise<Instance> =>
+  openRows<Row>(storage, databaseName, schema);
 
 type Op =
   | { kind: 'insert'; n: number; groupId: string; name: string; rank: number }

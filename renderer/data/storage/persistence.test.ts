@@ -13,12 +13,14 @@ import {
   prepareQuery,
   type RxDocumentData,
   type RxJsonSchema,
+  type RxStorage,
   type RxStorageInstance,
 } from 'rxdb';
 import { describe, expect, it } from 'vitest';
 import { getCohortStorage, type CohortStorageOptions } from './cohortStorage';
 import type { CollectionHandle } from './collectionHandle';
 import { logDatabaseName, PageLog } from './pageLog';
+import { openRows } from './storageTesting';
 
 type Row = { id: string; name: string };
 type Doc = RxDocumentData<Row>;
@@ -37,18 +39,12 @@ const env = { indexedDB, IDBKeyRange };
 let n = 0;
 const freshName = () => `persistence-${n++}`;
 
-async function open(name: string, options: CohortStorageOptions = {}): Promise<Instance> {
-  const storage = getCohortStorage({ indexedDb: env, ...options });
-  return (await storage.createStorageInstance<Row>({
-    databaseName: name,
-    collectionName: 'rows',
+const open = (name: string, options: CohortStorageOptions = {}): Promise<Instance> =>
+  openRows<Row, { handle: CollectionHandle }>(
+    getCohortStorage({ indexedDb: env, ...options }) as RxStorage<unknown, unknown>,
+    name,
     schema,
-    options: {},
-    multiInstance: false,
-    devMode: false,
-    databaseInstanceToken: 'test',
-  })) as unknown as Instance;
-}
+  );
 
 const doc = (id: string, name: string, version = 1, deleted = false): Doc => ({
   id,

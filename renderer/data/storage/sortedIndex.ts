@@ -39,30 +39,19 @@ export class SortedIndex<D extends object> {
 
   /** The first position at or after `bound` (`inclusive`), or after it. */
   lowerPosition(bound: BoundKey, inclusive: boolean): number {
-    const docs = this.built();
-    let low = 0;
-    let high = docs.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      const c = this.order.compareToBound(docs[mid] as D, bound);
-      if (c < 0 || (c === 0 && !inclusive)) low = mid + 1;
-      else high = mid;
-    }
-    return low;
+    return firstWhere(this.built(), 0, (doc) => {
+      const c = this.order.compareToBound(doc, bound);
+      return c > 0 || (c === 0 && inclusive);
+    });
   }
 
   /** The last position at or before `bound` (`inclusive`), or before it; -1 when there is none. */
   upperPosition(bound: BoundKey, inclusive: boolean): number {
-    const docs = this.built();
-    let low = 0;
-    let high = docs.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      const c = this.order.compareToBound(docs[mid] as D, bound);
-      if (c < 0 || (c === 0 && inclusive)) low = mid + 1;
-      else high = mid;
-    }
-    return low - 1;
+    const after = firstWhere(this.built(), 0, (doc) => {
+      const c = this.order.compareToBound(doc, bound);
+      return c > 0 || (c === 0 && !inclusive);
+    });
+    return after - 1;
   }
 
   /**
@@ -82,16 +71,9 @@ export class SortedIndex<D extends object> {
     this.docs = this.merge(kept, [...added].sort(this.order.compare));
   }
 
-  /** Where `doc` belongs: the first position whose document does not sort before it. */
+  /** Where `doc` belongs: the first position from `from` on whose document does not sort before it. */
   private position(docs: readonly D[], doc: D, from = 0): number {
-    let low = from;
-    let high = docs.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (this.order.compare(docs[mid] as D, doc) < 0) low = mid + 1;
-      else high = mid;
-    }
-    return low;
+    return firstWhere(docs, from, (held) => this.order.compare(held, doc) >= 0);
   }
 
   private removeOne(docs: D[], doc: D): void {
@@ -117,4 +99,16 @@ export class SortedIndex<D extends object> {
     for (let i = from; i < docs.length; i++) out[o++] = docs[i] as D;
     return out;
   }
+}
+
+/** The first position from `from` on where `reached` holds (it holds from some position to the end): a binary search. */
+function firstWhere<D>(docs: readonly D[], from: number, reached: (doc: D) => boolean): number {
+  let low = from;
+  let high = docs.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (reached(docs[mid] as D)) high = mid;
+    else low = mid + 1;
+  }
+  return low;
 }
