@@ -32,7 +32,8 @@ export function useSignOut(session: Session) {
       async wipeAndSignOut(): Promise<void> {
         await sync.stop();
         const name = db.name;
-        await db.remove();
+        // A database RxDB cannot remove (a damaged page) is closed and deleted all the same.
+        await db.remove().catch(() => db.close().catch(() => undefined));
         await deleteIndexedDb(name, indexedDB);
         // Signing in again is a first sync, not a wiped database (recovery.ts).
         forgetNotes(name, localStorage);

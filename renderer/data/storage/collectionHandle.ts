@@ -62,16 +62,19 @@ export class CollectionHandle {
     const docs = page.docs as Doc[];
     this.memory.write(docs, page.purged);
     for (const id of page.purged ?? []) this.preImages.delete(id);
-    for (const [id, state, at] of page.masters ?? []) {
-      this.preImages.set(id, { state: state as Record<string, unknown>, at });
+    for (const [id, state, token] of page.masters ?? []) {
+      this.preImages.set(id, { state: state as Record<string, unknown>, token });
     }
     this.versions += docs.length;
   }
 
-  /** Runs `work` after every write queued before it (and after the load). */
-  enqueue<T>(work: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` after every write queued before it, and after the load unless `withoutLoad`
+   * (deleting the collection needs none of its data, and must work when a page is damaged).
+   */
+  enqueue<T>(work: () => Promise<T>, withoutLoad = false): Promise<T> {
     const run = this.queue.then(async () => {
-      await this.ready;
+      if (!withoutLoad) await this.ready;
       if (this.closed) throw new Error(`The storage of ${this.key} is closed.`);
       return work();
     });
@@ -127,9 +130,16 @@ export class CollectionHandle {
     const pages: Page[] = [];
     for (let i = 0; i < docs.length; i += SNAPSHOT_PAGE)
       pages.push({ docs: docs.slice(i, i + SNAPSHOT_PAGE) });
-    const masters = [...this.preImages].map(([id, p]): [string, unknown, number] => [id, p.state, p.at]);
+    const masters = [...this.preImages].map(([id, p]): [string, unknown, string] => [id, p.state, p.token]);
     if (masters.length > 0) pages.push({ docs: [], masters });
-    const records = await this.log.snapshot(this.key, this.next, pages);
+    let records: number;
+    try {
+      records = await this.log.snapshot(this.key, this.next, pages);
+    } catch (error) {
+      // Some of the snapshot's records may be on disk: later writes go after them, never over them.
+      this.next = Math.max(this.next, await this.log.end(this.key));
+      throw error;
+    }
     this.next += records;
     this.pages = records;
     this.versions = docs.length;

@@ -11,6 +11,7 @@ import {
   categorizeBulkWriteRows,
   getPrimaryFieldOfPrimaryKey,
   now,
+  randomToken,
   type BulkWriteRow,
   type PreparedQuery,
   type RxJsonSchema,
@@ -25,7 +26,14 @@ import type { CollectionHandle } from './collectionHandle';
 import type { Doc } from './memoryCollection';
 import type { Page } from './pageLog';
 import { linkOfFork, linkOfMeta } from '../../../sync/client/replicationLinks';
-import { currentMetaRow, isServerState, itemOfMetaId, madeUpRows, serverState } from './replicationState';
+import {
+  currentMetaRow,
+  isServerState,
+  itemOfMetaId,
+  madeUpRows,
+  replacing,
+  serverState,
+} from './replicationState';
 
 export type Internals = { handle: CollectionHandle };
 
@@ -70,7 +78,12 @@ export class CohortStorageInstance implements RxStorageInstance<
         this.asWrittenOnStoredRows(rows),
         context,
       );
-      const written = [...categorized.bulkInsertDocs, ...categorized.bulkUpdateDocs].map((r) => r.document);
+      // One version per document: were an id written twice in one write, the last counts.
+      const byId = new Map<string, Doc>();
+      for (const r of [...categorized.bulkInsertDocs, ...categorized.bulkUpdateDocs]) {
+        byId.set(r.document[this.primaryPath] as string, r.document);
+      }
+      const written = [...byId.values()];
       const page: Page<Doc> = { docs: written };
       const masters = this.preImagesFor(written);
       if (masters.length > 0) page.masters = masters;
@@ -90,6 +103,8 @@ export class CohortStorageInstance implements RxStorageInstance<
     const docs = this.handle.memory.docs;
     const meta = linkOfMeta(this.databaseName, this.collectionName);
     const fork = meta && this.neighbours.find(meta.forkCollection, this.schema.version);
+    // The answers come from the fork's documents too: all of them, not those read so far.
+    await fork?.ready;
     const out: Doc[] = [];
     for (const id of ids) {
       const item = fork ? itemOfMetaId(id) : null;
@@ -170,41 +185,47 @@ export class CohortStorageInstance implements RxStorageInstance<
   }
 
   async remove(): Promise<void> {
-    await this.handle.enqueue(() => this.handle.drop());
+    await this.handle.enqueue(() => this.handle.drop(), true);
     await this.close();
   }
 
   /**
-   * A meta row RxDB writes over one this storage made up (replicationState.ts) replaces
-   * what is stored, if anything: the made-up row itself never was.
+   * RxDB's rows as this storage writes them. In a replication's meta collection (see
+   * replicationState.ts): a row written over one this storage made up replaces what is
+   * stored, if anything (the made-up row itself never was); and a row for a document whose
+   * server state was set aside names that pre-image, which it replaces for good.
    */
   private asWrittenOnStoredRows(rows: BulkWriteRow<Doc>[]): BulkWriteRow<Doc>[] {
-    if (!rows.some((r) => r.previous && madeUpRows.has(r.previous))) return rows;
+    const meta = linkOfMeta(this.databaseName, this.collectionName);
+    const fork = meta && this.neighbours.find(meta.forkCollection, this.schema.version);
+    if (!fork) return rows;
     const docs = this.handle.memory.docs;
-    return rows.map((r) =>
-      r.previous && madeUpRows.has(r.previous)
-        ? { ...r, previous: docs.get(r.document[this.primaryPath] as string) }
-        : r,
-    );
+    return rows.map((r) => {
+      const id = r.document[this.primaryPath] as string;
+      const item = itemOfMetaId(id);
+      const preImage = item === null ? undefined : fork.preImages.get(item);
+      const previous = r.previous && madeUpRows.has(r.previous) ? docs.get(id) : r.previous;
+      const document = preImage ? replacing(r.document, preImage.token) : r.document;
+      return previous === r.previous && document === r.document ? r : { ...r, previous, document };
+    });
   }
 
   /** The server states this write's local changes replace, when this collection is replicated. */
-  private preImagesFor(written: Doc[]): [string, unknown, number][] {
+  private preImagesFor(written: Doc[]): [string, unknown, string][] {
     const link = linkOfFork(this.databaseName, this.collectionName);
     if (!link) return [];
-    const at = now();
-    const out: [string, unknown, number][] = [];
+    const out: [string, unknown, string][] = [];
     for (const doc of written) {
       const id = doc[this.primaryPath] as string;
       const before = this.handle.memory.docs.get(id);
       if (!before || !isServerState(before, link.identifierHash)) continue;
       if (isServerState(doc, link.identifierHash)) continue;
-      out.push([id, serverState(before), at]);
+      out.push([id, serverState(before), randomToken(12)]);
     }
     return out;
   }
 
-  /** Meta rows stored for items: their pre-images in the fork are outdated. */
+  /** Meta rows stored for items replaced their pre-images (the rows say so): not kept in memory any longer. */
   private forgetPreImagesOf(written: Doc[]): void {
     const meta = linkOfMeta(this.databaseName, this.collectionName);
     const fork = meta && this.neighbours.find(meta.forkCollection, this.schema.version);

@@ -24,8 +24,8 @@ export type PageKey = Awaited<ReturnType<typeof globalThis.crypto.subtle.importK
 export type Page<D = unknown> = {
   docs: D[];
   purged?: string[];
-  /** The server's state of documents the device then changed: [id, state, when recorded]. */
-  masters?: [string, unknown, number][];
+  /** The server's state of documents the device then changed: [id, state, token]. */
+  masters?: [string, unknown, string][];
 };
 
 /** A part as stored: plain JSON (Node tests), or sealed JSON. */
@@ -67,7 +67,7 @@ export function pageParts(page: Page): Uint8Array[] {
   if (docs.length > 0 || (!purged?.length && !masters?.length)) add({ docs }, docs, (d) => ({ docs: d }));
   if (purged?.length) add({ docs: [], purged }, purged, (p) => ({ docs: [], purged: p as string[] }));
   if (masters?.length) {
-    add({ docs: [], masters }, masters, (m) => ({ docs: [], masters: m as [string, unknown, number][] }));
+    add({ docs: [], masters }, masters, (m) => ({ docs: [], masters: m as [string, unknown, string][] }));
   }
   return out;
 }

@@ -32,6 +32,7 @@ type Request<T> = {
 };
 type Store = {
   put(value: unknown): Request<unknown>;
+  openCursor(range: unknown, direction: 'prev'): Request<{ key: unknown } | null>;
   get(key: unknown): Request<unknown>;
   getAll(range: unknown, count?: number): Request<unknown[]>;
   delete(range: unknown): Request<unknown>;
@@ -203,8 +204,16 @@ export class PageLog {
       if (last) tx.objectStore(HEADS).put({ c, from } satisfies HeadRow);
       await committed(tx);
     }
-    await this.dropBefore(c, from);
+    // The old records are outside the collection now; left behind, they go at its next opening (read()).
+    await this.dropBefore(c, from).catch(() => undefined);
     return s - from;
+  }
+
+  /** The position after collection `c`'s last record: where nothing written so far can be overwritten. */
+  async end(c: string): Promise<number> {
+    const store = this.database().transaction([PAGES], 'readonly').objectStore(PAGES);
+    const last = await request(store.openCursor(this.range(c, -Infinity, Infinity), 'prev'));
+    return last ? (last.key as [string, number])[1] + 1 : 0;
   }
 
   /** Deletes collection `c` entirely. */

@@ -198,6 +198,54 @@ describe('the storage on disk', () => {
     await again.close();
   });
 
+  it('loses nothing when a compaction fails part-way: later writes go after what it wrote', async () => {
+    for (const failing of ['a later batch', 'deleting the old records'] as const) {
+      const name = freshName();
+      const instance = await open(name);
+      // 21,000 small documents in three versions (wasteful enough to compact): a snapshot of
+      // 21 pages takes two batches.
+      await writeVersions(instance, 21_000, 3);
+      const handle = instance.internals.handle;
+      const log = (handle as unknown as { log: PageLog }).log;
+      const internals = log as unknown as {
+        dropBefore(c: string, from: number): Promise<void>;
+        records(c: string, s: number, page: unknown): Promise<unknown[]>;
+      };
+      const realDrop = internals.dropBefore.bind(log);
+      const realRecords = internals.records.bind(log);
+      if (failing === 'deleting the old records') {
+        internals.dropBefore = () => Promise.reject(new Error('disk trouble'));
+      } else {
+        // The first batch of 20 pages commits; sealing the 21st fails (as a full disk would refuse it).
+        let sealed = 0;
+        internals.records = (c, s, page) =>
+          ++sealed > 20 ? Promise.reject(new Error('disk full')) : realRecords(c, s, page);
+      }
+      const compacted = handle.enqueue(() => handle.compact());
+      if (failing === 'a later batch') await expect(compacted).rejects.toThrow('disk full');
+      else await compacted;
+      internals.dropBefore = realDrop;
+      internals.records = realRecords;
+      // A change after it, of a document in a later page of the snapshot: were it written over
+      // the snapshot's first record, that page would bring the old state back.
+      await instance.bulkWrite(
+        [
+          {
+            document: doc('d5005', 'changed after the compaction', 4),
+            previous: doc('d5005', 'name 5005 v3', 3),
+          },
+        ],
+        'test',
+      );
+      const expected = await all(instance);
+      expect(expected).toContain('d5005=changed after the compaction');
+      await instance.close();
+      const again = await open(name);
+      expect(await all(again), failing).toEqual(expected);
+      await again.close();
+    }
+  });
+
   it('changes nothing when the disk refuses a write, and goes on after it', async () => {
     const name = freshName();
     const instance = await open(name);

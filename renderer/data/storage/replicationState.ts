@@ -12,7 +12,13 @@
  *   the document itself;
  * - the first local change of such a document first sets the server's state aside (a
  *   "pre-image", stored in the same page as the change, so both are on disk or neither);
- * - of a stored meta row, a pre-image and a marked document, the one recorded last wins.
+ * - a meta row RxDB stores for the document later (after a push, a merge, a pull) names the
+ *   pre-image it replaces, in the same write, so the pre-image is set aside for good.
+ *
+ * Which state answers: a pre-image no stored row has replaced; else the document itself
+ * while it carries its mark (a stored row is then the same state, or an older one left by
+ * an interrupted write); else the stored row. No clocks are compared: a laptop's clock can
+ * go back between two sessions.
  *
  * RxDB's downstream already treats a marked document without a meta row as the server's
  * state (rxdb/src/replication-protocol/downstream.ts, "the fork state was synced from the
@@ -32,8 +38,14 @@ export function isServerState(doc: Doc, identifierHash: string): boolean {
 /** The server's state as RxDB's meta rows hold it: the document without `_meta`, `_rev` and `_attachments`. */
 export const serverState = (doc: Doc): Record<string, unknown> => writeDocToDocState(doc, false, false);
 
-/** A server state set aside, and when. */
-export type PreImage = { state: Record<string, unknown>; at: number };
+/** A server state set aside, and the token a stored meta row names to say it replaced it. */
+export type PreImage = { state: Record<string, unknown>; token: string };
+
+/** The pre-image a stored meta row replaced (kept in its `_meta`, beside RxDB's own marks). */
+export const replacedPreImage = (row: Doc): unknown => (row._meta as { p?: unknown }).p;
+
+/** `row` as stored when it replaces pre-image `token`. */
+export const replacing = (row: Doc, token: string): Doc => ({ ...row, _meta: { ...row._meta, p: token } });
 
 /** Meta rows this storage made up rather than stored: a write naming one as its previous state is an insert. */
 export const madeUpRows = new WeakSet<object>();
@@ -41,8 +53,8 @@ export const madeUpRows = new WeakSet<object>();
 /** The meta row id of an item (RxDB's composed key `itemId|isCheckpoint`). */
 export const itemOfMetaId = (id: string): string | null => (id.endsWith('|0') ? id.slice(0, -2) : null);
 
-/** A meta row for item `itemId` holding `state`, recorded at `at`, as RxDB's getMetaWriteRow makes them. */
-export function madeUpRow(itemId: string, state: Record<string, unknown>, at: number): Doc {
+/** A meta row for item `itemId` holding `state`, as RxDB's getMetaWriteRow makes them. */
+export function madeUpRow(itemId: string, state: Record<string, unknown>, at = 1): Doc {
   const row = {
     id: `${itemId}|0`,
     isCheckpoint: '0',
@@ -57,10 +69,7 @@ export function madeUpRow(itemId: string, state: Record<string, unknown>, at: nu
   return row;
 }
 
-/**
- * The meta row of `itemId`: the stored one, the pre-image or the document's own server
- * state, whichever was recorded last; undefined when there is none.
- */
+/** The meta row of `itemId` (see the header for which state answers); undefined when there is none. */
 export function currentMetaRow(
   itemId: string,
   stored: Doc | undefined,
@@ -68,14 +77,11 @@ export function currentMetaRow(
   forkDoc: Doc | undefined,
   identifierHash: string,
 ): Doc | undefined {
-  let best: Doc | undefined = stored;
-  let bestAt = stored ? stored._meta.lwt : -Infinity;
-  if (preImage && preImage.at > bestAt) {
-    best = madeUpRow(itemId, preImage.state, preImage.at);
-    bestAt = preImage.at;
+  if (preImage && !(stored && replacedPreImage(stored) === preImage.token)) {
+    return madeUpRow(itemId, preImage.state);
   }
-  if (forkDoc && isServerState(forkDoc, identifierHash) && forkDoc._meta.lwt > bestAt) {
-    best = madeUpRow(itemId, serverState(forkDoc), forkDoc._meta.lwt);
+  if (forkDoc && isServerState(forkDoc, identifierHash)) {
+    return madeUpRow(itemId, serverState(forkDoc), forkDoc._meta.lwt);
   }
-  return best;
+  return stored;
 }
