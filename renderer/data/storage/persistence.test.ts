@@ -8,11 +8,9 @@
 import { indexedDB, IDBKeyRange } from 'fake-indexeddb';
 import { Dexie } from 'dexie';
 import {
-  fillWithDefaultSettings,
   normalizeMangoQuery,
   prepareQuery,
   type RxDocumentData,
-  type RxJsonSchema,
   type RxStorage,
   type RxStorageInstance,
 } from 'rxdb';
@@ -20,20 +18,12 @@ import { describe, expect, it } from 'vitest';
 import { getCohortStorage, type CohortStorageOptions } from './cohortStorage';
 import type { CollectionHandle } from './collectionHandle';
 import { logDatabaseName, PageLog } from './pageLog';
-import { openRows } from './storageTesting';
+import { namedRowSchema, openRows, type NamedRow } from './storageTesting';
 
-type Row = { id: string; name: string };
+type Row = NamedRow;
 type Doc = RxDocumentData<Row>;
 type Instance = RxStorageInstance<Row, { handle: CollectionHandle }, unknown>;
-
-const schema = fillWithDefaultSettings<Row>({
-  version: 0,
-  primaryKey: 'id',
-  type: 'object',
-  properties: { id: { type: 'string', maxLength: 20 }, name: { type: 'string', maxLength: 40 } },
-  required: ['id', 'name'],
-  indexes: ['name'],
-}) as RxJsonSchema<Doc>;
+const schema = namedRowSchema;
 
 const env = { indexedDB, IDBKeyRange };
 let n = 0;

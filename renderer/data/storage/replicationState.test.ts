@@ -6,7 +6,6 @@
  */
 import { indexedDB, IDBKeyRange } from 'fake-indexeddb';
 import {
-  fillWithDefaultSettings,
   getRxReplicationMetaInstanceSchema,
   type RxDocumentData,
   type RxJsonSchema,
@@ -16,18 +15,13 @@ import {
 import { describe, expect, it } from 'vitest';
 import { linkReplicationState } from '../../../sync/client/replicationLinks';
 import { getCohortStorage } from './cohortStorage';
+import { namedRowSchema, type NamedRow } from './storageTesting';
 
-type Row = { id: string; name: string };
+type Row = NamedRow;
 type Doc = RxDocumentData<Row>;
 type Meta = RxDocumentData<{ id: string; itemId: string; isCheckpoint: string; docData: Row }>;
 
-const schema = fillWithDefaultSettings<Row>({
-  version: 0,
-  primaryKey: 'id',
-  type: 'object',
-  properties: { id: { type: 'string', maxLength: 20 }, name: { type: 'string', maxLength: 40 } },
-  required: ['id', 'name'],
-}) as RxJsonSchema<Doc>;
+const schema = namedRowSchema;
 const metaSchema = getRxReplicationMetaInstanceSchema(schema, false) as RxJsonSchema<Meta>;
 const HASH = 'replication-hash';
 let n = 0;
