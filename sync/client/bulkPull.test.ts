@@ -146,6 +146,23 @@ describe('bulk pull', () => {
     }
   });
 
+  it('says synced only once every collection is on the device', async () => {
+    const held = await pullEverything(server.url, token, 1000);
+    const d = await device('first-synced');
+    // The first moment the indicator would say "synced at …".
+    await new Promise<void>((resolve) => {
+      const sub = d.sync.status$.subscribe((status) => {
+        if (status.phase !== 'synced') return;
+        sub.unsubscribe();
+        resolve();
+      });
+    });
+    for (const collection of SYNC_COLLECTIONS) {
+      const live = [...held[collection].values()].filter((doc) => !doc._deleted).length;
+      expect(await collectionOf(d, collection).count().exec(), collection).toBe(live);
+    }
+  });
+
   it('a restart pushes nothing: the device knows what it holds is the server’s', async () => {
     const name = `restart-${Date.now()}`;
     const db = await createCohortDatabase({ name, indexedDb: { indexedDB, IDBKeyRange } });

@@ -236,15 +236,24 @@ export async function startSync(options: SyncOptions): Promise<SyncController> {
       new Set(),
     );
   };
+  /**
+   * Collections whose replication has run and finished a cycle since sync started. Until
+   * all have, the device is not synced: a collection whose replication has not started
+   * yet is idle, and the others finishing first must not read as "synced".
+   */
+  const started = new Set<SyncCollection>();
+  const cycled = new Set<SyncCollection>();
   for (const [name, r] of Object.entries(replications) as [
     SyncCollection,
     RxReplicationState<SyncedDoc, Checkpoint>,
   ][]) {
     subs.push(
       r.active$.subscribe((busy) => {
+        if (busy) started.add(name);
+        else if (started.has(name)) cycled.add(name);
         // Once the collection is idle, nothing pushes what is left: check it.
         if (!busy) settleKnown(name).catch(() => undefined);
-        const active = replicationList().some((x) => isActive(x));
+        const active = replicationList().some((x) => isActive(x)) || cycled.size < replicationList().length;
         // A cycle that just ended without an error is a completed sync.
         if (facts.active && !active && !facts.error) update({ active, lastSyncedAt: Date.now() });
         else if (facts.active !== active) update({ active });
