@@ -11,7 +11,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PERMISSIONS, type Permission, type Role } from '../../../domain/permissions';
-import { API_PREFIX } from '../../protocol';
+import { API_PREFIX, type SyncCollection } from '../../protocol';
 import type { WireDocument } from '../collections';
 import { startTestServer, testStorages, type TestServer } from '../testing';
 import { operationRunners, pushRow, type Caller, type Fixture, type Runner } from './operations';
@@ -19,6 +19,9 @@ import {
   apiAt,
   changeWatcher,
   clientDoc,
+  distinctClientFields,
+  distinctDate,
+  distinctGroupFields,
   expectError,
   freshId,
   groupDoc,
@@ -60,11 +63,16 @@ const ROLE_PERMISSIONS: Record<Role, Permission[]> = {
   viewer: ['client_groups.read', 'clients.read'],
 };
 
-type Need = Permission | 'signed in' | 'administrator, signed in' | 'anyone';
+type Need = Permission | 'signed in' | 'any read permission' | 'administrator, signed in' | 'anyone';
 type Rule = {
   path: 'sync' | 'REST' | 'auth';
   operation: string;
   needs: Need;
+  /**
+   * A push answers with the server's state of every row it does not write, so it is
+   * answered only to a caller who may read the collection; anyone else gets 403.
+   */
+  answeredWith?: Permission;
   /** Parts of an allowed answer that need one more permission to be shown. */
   andToSee?: { permission: Permission; part: string };
 };
@@ -83,20 +91,27 @@ type Rule = {
  * API's own rule; DESIGN.md names a CLI); an answer that mixes collections shows each
  * part only to a caller who may read it (`andToSee`).
  */
+const pushRule = (collection: SyncCollection, kind: string, needs: Permission): Rule => ({
+  path: 'sync',
+  operation: `push ${collection}: ${kind}`,
+  needs,
+  answeredWith: collection === 'clients' ? 'clients.read' : 'client_groups.read',
+});
+
 const RULES: Rule[] = [
   { path: 'sync', operation: 'pull groups', needs: 'client_groups.read' },
   { path: 'sync', operation: 'pull memberships', needs: 'client_groups.read' },
   { path: 'sync', operation: 'pull clients', needs: 'clients.read' },
-  { path: 'sync', operation: 'push groups: create', needs: 'client_groups.create' },
-  { path: 'sync', operation: 'push groups: update', needs: 'client_groups.update' },
-  { path: 'sync', operation: 'push groups: delete', needs: 'client_groups.delete' },
-  { path: 'sync', operation: 'push memberships: create', needs: 'client_groups.manage_members' },
-  { path: 'sync', operation: 'push memberships: update', needs: 'client_groups.manage_members' },
-  { path: 'sync', operation: 'push memberships: delete', needs: 'client_groups.manage_members' },
-  { path: 'sync', operation: 'push clients: create', needs: 'clients.write' },
-  { path: 'sync', operation: 'push clients: update', needs: 'clients.write' },
-  { path: 'sync', operation: 'push clients: delete', needs: 'clients.write' },
-  { path: 'sync', operation: 'stream', needs: 'signed in' },
+  pushRule('groups', 'create', 'client_groups.create'),
+  pushRule('groups', 'update', 'client_groups.update'),
+  pushRule('groups', 'delete', 'client_groups.delete'),
+  pushRule('memberships', 'create', 'client_groups.manage_members'),
+  pushRule('memberships', 'update', 'client_groups.manage_members'),
+  pushRule('memberships', 'delete', 'client_groups.manage_members'),
+  pushRule('clients', 'create', 'clients.write'),
+  pushRule('clients', 'update', 'clients.write'),
+  pushRule('clients', 'delete', 'clients.write'),
+  { path: 'sync', operation: 'stream', needs: 'any read permission' },
 
   { path: 'REST', operation: 'GET /groups', needs: 'client_groups.read' },
   { path: 'REST', operation: 'GET /groups/{id}', needs: 'client_groups.read' },
@@ -132,12 +147,33 @@ const RULES: Rule[] = [
   { path: 'auth', operation: 'GET /openapi.json', needs: 'anyone' },
 ];
 
+const READ_PERMISSIONS: Permission[] = ['client_groups.read', 'clients.read'];
+
+/**
+ * What a caller's permissions do not let it read of a fixture: the content of its
+ * documents, unique to the fixture. No answer of any cell — allowed or refused, conflicts,
+ * rejections and error messages included — may carry one of these.
+ */
+function unreadable(caller: Caller, f: Fixture): string[] {
+  const hidden: unknown[] = [];
+  if (!caller.permissions.includes('clients.read')) {
+    for (const c of [f.client, f.outsider]) hidden.push(c.name, c.email, c.phone, c.birthDate);
+  }
+  if (!caller.permissions.includes('client_groups.read')) {
+    hidden.push(f.group.name, f.group.description, ...Object.values(f.group.metadata as object));
+    hidden.push(f.membership.startDate);
+  }
+  return hidden.map(String);
+}
+
 function allows(needs: Need, caller: Caller): boolean {
   switch (needs) {
     case 'anyone':
       return true;
     case 'signed in':
       return caller.kind !== 'nobody';
+    case 'any read permission':
+      return caller.permissions.some((p) => READ_PERMISSIONS.includes(p));
     case 'administrator, signed in':
       return caller.kind === 'session' && caller.role === 'admin';
     default:
@@ -209,13 +245,13 @@ describe.each(testStorages())('permission matrix (%s storage)', (kind) => {
       memberships: watch.checkpoint('memberships'),
     } as Fixture['from'];
     const made = Array.from({ length: count }, () => {
-      const group = groupDoc(freshId('g'));
-      const client = clientDoc(freshId('c'));
+      const group = groupDoc(freshId('g'), distinctGroupFields());
+      const client = clientDoc(freshId('c'), distinctClientFields());
       return {
         group,
         client,
-        outsider: clientDoc(freshId('o')),
-        membership: membershipDoc(group.id, client.id),
+        outsider: clientDoc(freshId('o'), distinctClientFields()),
+        membership: membershipDoc(group.id, client.id, { startDate: distinctDate(2015) }),
         from,
       };
     });
@@ -242,6 +278,15 @@ describe.each(testStorages())('permission matrix (%s storage)', (kind) => {
     f.victim = await run.prepare?.(caller);
     const answer = await run.act(caller, f);
     const changes = await watch.changes();
+    expect(
+      unreadable(caller, f).filter((value) => answer.text.includes(value)),
+      `the answer shows what ${caller.name} may not read: ${answer.text.slice(0, 300)}`,
+    ).toEqual([]);
+    if (rule.answeredWith && !caller.permissions.includes(rule.answeredWith) && caller.kind !== 'nobody') {
+      expect(changes, 'a refused call wrote').toEqual(NO_CHANGES);
+      expect(expectError(answer, 403, 'forbidden').message).toContain(rule.answeredWith);
+      return;
+    }
     if (allows(rule.needs, caller)) {
       if (rule.andToSee && !caller.permissions.includes(rule.andToSee.permission)) {
         // Either is safe: the part left out of the answer, or the whole answer refused.

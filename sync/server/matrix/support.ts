@@ -249,6 +249,28 @@ export function membershipDoc(
   };
 }
 
+const randomInt = (below: number) => Math.floor(Math.random() * below);
+
+/** A real calendar date in the ten years from `fromYear`, unlikely to be any other document's. */
+export function distinctDate(fromYear: number): string {
+  const day = new Date(Date.UTC(fromYear, 0, 1) + randomInt(3650) * 86_400_000);
+  return day.toISOString().slice(0, 10);
+}
+
+/** A client's optional fields, each a value no other document has: a leak of one is visible. */
+export function distinctClientFields(): Record<string, unknown> {
+  return {
+    phone: `+31 6 ${String(randomInt(1e8)).padStart(8, '0')}`,
+    birthDate: distinctDate(1940),
+  };
+}
+
+/** A group's description and metadata, values no other document has. */
+export function distinctGroupFields(): Record<string, unknown> {
+  const mark = Math.random().toString(36).slice(2, 10);
+  return { description: `About ${mark}`, metadata: { room: `Room ${mark}` } };
+}
+
 /** The same document with one field changed by a later edit. */
 export function editedDoc(doc: WireDocument): WireDocument {
   const updatedAt = Number(doc.updatedAt) + 1;

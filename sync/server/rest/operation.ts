@@ -10,6 +10,7 @@ import type { Permission } from '../../../domain/permissions';
 import type { AuthContext } from '../auth/accounts';
 import { ApiError } from '../errors';
 import { requireAuth } from '../http';
+import { visibleTo } from './visibility';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -110,7 +111,7 @@ export function registerOperations(app: FastifyInstance, operations: Operation[]
         }
         const body = op.body ? validate(op.body, request.body, 'body') : undefined;
         const answer = await op.handler({ auth, params, query, body });
-        return reply.code(op.success.status).send(answer);
+        return reply.code(op.success.status).send(visibleTo(auth.permissions, answer));
       },
     });
   }

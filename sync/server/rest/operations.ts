@@ -28,7 +28,6 @@ import {
   liveDocument,
   liveDocuments,
   toApiClient,
-  memberSeenBy,
   toApiMember,
 } from './store';
 
@@ -202,7 +201,7 @@ export function restOperations(ctx: AppContext): Operation[] {
         await groupOr404(ctx.db, auth, params.id);
         const { members, count } = await listMembers(ctx.db, auth.organization.id, params.id, query);
         return {
-          members: members.map((m) => memberSeenBy(auth.permissions, m)),
+          members,
           count,
           limit: query.limit,
           offset: query.offset,
@@ -376,7 +375,7 @@ export function restOperations(ctx: AppContext): Operation[] {
           const doc = wire({ ...rest, ...period.data, updatedAt: stamp(current) });
           return {
             writes: [{ collection: 'memberships', doc }],
-            result: { member: memberSeenBy(auth.permissions, toApiMember(doc, client)) },
+            result: { member: toApiMember(doc, client) },
           };
         });
       },
@@ -437,6 +436,7 @@ export function restOperations(ctx: AppContext): Operation[] {
         return {
           client: {
             ...toApiClient(client),
+            // Shown only to callers who may read groups (visibility.ts): not read for the others.
             ...(auth.permissions.includes('client_groups.read')
               ? { groups: await clientGroups(ctx.db, auth.organization.id, params.id) }
               : {}),

@@ -152,11 +152,25 @@ export type ApiMember = z.infer<typeof apiMember>;
 
 const page = { count: z.number().int(), limit: z.number().int(), offset: z.number().int() };
 
-export const groupEnvelope = z.object({ group: apiGroup });
+/**
+ * What a write answers to a caller who may make it but not read the result (visibility.ts):
+ * the id alone.
+ */
+const idOnly = (what: string, permission: string) =>
+  z
+    .object({ id: z.string() })
+    .strict()
+    .describe(`The ${what} as a caller without \`${permission}\` sees it.`);
+const unseenMember = z
+  .object({ client: z.object({ id: z.string() }).strict() })
+  .strict()
+  .describe('The member as a caller without `client_groups.read` sees it.');
+
+export const groupEnvelope = z.object({ group: z.union([apiGroup, idOnly('group', 'client_groups.read')]) });
 export const groupList = z.object({ groups: z.array(apiGroup), ...page });
-export const memberEnvelope = z.object({ member: apiMember });
+export const memberEnvelope = z.object({ member: z.union([apiMember, unseenMember]) });
 export const memberList = z.object({ members: z.array(apiMember), ...page });
-export const clientEnvelope = z.object({ client: apiClient });
+export const clientEnvelope = z.object({ client: z.union([apiClient, idOnly('client', 'clients.read')]) });
 export const clientDetailEnvelope = z.object({ client: apiClientWithGroups });
 export const clientList = z.object({ clients: z.array(apiClient), ...page });
 export const deleted = (object: string) =>

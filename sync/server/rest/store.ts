@@ -6,7 +6,6 @@
  */
 import { today } from '../../../domain/dates';
 import { matchesSearch } from '../../../domain/search';
-import type { Permission } from '../../../domain/permissions';
 import { COLLECTIONS, columnList, rowToDocument, type WireDocument } from '../collections';
 import type { Database, Sql } from '../storage/database';
 import { toNumber } from '../storage/database';
@@ -205,14 +204,6 @@ export async function clientGroups(
   return rows
     .map((r) => ({ id: r.id, name: r.name, startDate: r.start_date, endDate: r.end_date }))
     .sort((a, b) => collator.compare(a.name, b.name) || a.id.localeCompare(b.id));
-}
-
-/**
- * What a caller may see of a member or a client's groups: a member's client is its id
- * alone without `clients.read`; a client's groups are left out without `client_groups.read`.
- */
-export function memberSeenBy(permissions: readonly Permission[], member: ApiMember): ApiMember {
-  return permissions.includes('clients.read') ? member : { ...member, client: { id: member.client.id } };
 }
 
 export function toApiMember(membership: WireDocument, client: WireDocument): ApiMember {

@@ -102,6 +102,45 @@ describe.each(testStorages())('sync protocol over HTTP (%s storage)', (storage) 
     expect(docs.some((d) => d.id === 'viewer-try')).toBe(false);
   });
 
+  it('answers a push only to a caller who may read the collection: a made-up row reads nothing', async () => {
+    // The attack of issue 17: a token that may read groups but not clients pushes a row
+    // naming a client's id, to get the stored client back as the conflict.
+    const made = await fetch(`${server.url}/api/v1/tokens`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Groups reader', permissions: ['client_groups.read'] }),
+    });
+    const { token } = (await made.json()) as { token: string };
+    for (const [collection, id] of [
+      ['clients', 'demo-c-anna'],
+      ['groups', 'demo-grief'],
+    ] as const) {
+      const res = await fetch(`${server.url}/api/v1/sync/${collection}/push`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${viewer}`, 'content-type': 'application/json' },
+        body: JSON.stringify([{ newDocumentState: { id, _deleted: false } }]),
+      });
+      // A viewer may read both: the made-up row is refused, the conflict is the stored state.
+      expect(res.status).toBe(200);
+      const asToken = await fetch(`${server.url}/api/v1/sync/${collection}/push`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify([{ newDocumentState: { id, _deleted: false } }]),
+      });
+      const text = await asToken.text();
+      if (collection === 'clients') {
+        expect(asToken.status).toBe(403);
+        expect(JSON.parse(text)).toEqual({
+          error: { code: 'forbidden', message: 'This needs the permission clients.read.' },
+        });
+        for (const value of ['Anna de Vries', 'anna.devries@example.nl', '+31 6 1234 5678', '1986-04-12'])
+          expect(text).not.toContain(value);
+      } else {
+        expect(asToken.status).toBe(200);
+      }
+    }
+  });
+
   it('refuses a practitioner’s delete, keeping the group', async () => {
     const practitioner = (await server.login('practitioner@demo.test')).token;
     const doc = group('keep-me');

@@ -75,7 +75,10 @@ export async function syncRoutes(app: FastifyInstance, ctx: AppContext): Promise
 
   app.post('/sync/:collection/push', async (request) => {
     const spec = collectionFrom(request.params);
-    const auth = requireAuth(request);
+    // A push answers with the server's state of every row it does not write (conflicts and
+    // refusals alike): only a caller who may read the collection may push to it, or a push
+    // of a made-up row would read any document by its id.
+    const auth = requireAuth(request, spec.readPermission);
     const rows = parseBody(pushBody, request.body);
     const result = await pushChanges(
       ctx.db,
@@ -94,6 +97,17 @@ export async function syncRoutes(app: FastifyInstance, ctx: AppContext): Promise
 
   app.get('/sync/stream', async (request, reply) => {
     const auth = requireAuth(request);
+    // Events name a collection and a checkpoint: each goes only to a caller who may pull that collection.
+    const readable = new Set(
+      SYNC_COLLECTIONS.filter((c) => auth.permissions.includes(COLLECTIONS[c].readPermission)),
+    );
+    if (readable.size === 0) {
+      throw new ApiError(
+        403,
+        'forbidden',
+        'The change stream needs a permission to read something: client_groups.read or clients.read.',
+      );
+    }
     const token = bearerToken(request) ?? '';
     reply.hijack();
     const res = reply.raw;
@@ -107,10 +121,10 @@ export async function syncRoutes(app: FastifyInstance, ctx: AppContext): Promise
     });
     const send = (event: string, data: unknown) =>
       res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    send('ready', { collections: SYNC_COLLECTIONS });
-    const unsubscribe = ctx.bus.subscribe(auth.organization.id, (event: StreamEvent) =>
-      send('change', event),
-    );
+    send('ready', { collections: [...readable] });
+    const unsubscribe = ctx.bus.subscribe(auth.organization.id, (event: StreamEvent) => {
+      if (readable.has(event.collection)) send('change', event);
+    });
     // Each heartbeat checks the token again: one revoked elsewhere (the CLI, another
     // process) or expired ends the stream within a heartbeat; a sign-out here ends it at once.
     const heartbeat = setInterval(() => {
