@@ -1,6 +1,6 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
-import { contentSecurityPolicy, SYNC_CONNECT_SRC } from './electron/main/security';
+import { connectSrcFor, contentSecurityPolicy } from './electron/main/security';
 
 /**
  * The built renderer carries the desktop app's Content-Security-Policy in a meta tag, so
@@ -12,7 +12,7 @@ function contentSecurityPolicyMeta(): Plugin {
     apply: 'build',
     transformIndexHtml(html) {
       // frame-ancestors is ignored in a meta tag (it only works as a header, which main sends).
-      const csp = contentSecurityPolicy({ connectSrc: SYNC_CONNECT_SRC, dev: false })
+      const csp = contentSecurityPolicy({ connectSrc: connectSrcFor(null), dev: false })
         .split('; ')
         .filter((d) => !d.startsWith('frame-ancestors'))
         .join('; ');

@@ -5,7 +5,7 @@
 import { expect, test, type Browser } from '@playwright/test';
 import { GroupsPage } from './page-models/GroupsPage';
 import { SignInPage } from './page-models/SignInPage';
-import { screenshot, unique, watchPageErrors } from './support';
+import { screenshot, SERVER_URL, unique, watchPageErrors } from './support';
 
 async function signedInDevice(browser: Browser, email = 'admin@demo.test') {
   const context = await browser.newContext();
@@ -61,10 +61,11 @@ test('sign in, create a group with validation, and see it listed', async ({ page
   await expect(page.getByTestId('group-row')).toHaveCount(1);
   await groups.search.fill('no such group');
   await expect(page.getByText('No groups match “no such group”.')).toBeVisible();
-  // The built renderer runs under the desktop app's CSP: nothing was refused, nothing threw.
-  expect(await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')).toContain(
-    "script-src 'self'",
-  );
+  // The built renderer runs under the desktop app's CSP, and the session's (its own server
+  // alone): nothing was refused, nothing threw.
+  const policies = page.locator('meta[http-equiv="Content-Security-Policy"]');
+  expect(await policies.first().getAttribute('content')).toContain("script-src 'self'");
+  expect(await policies.nth(1).getAttribute('content')).toBe(`connect-src 'self' ${SERVER_URL}`);
   expect(errors).toEqual([]);
 });
 

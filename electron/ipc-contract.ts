@@ -14,17 +14,27 @@ const sessionText = z.string().max(64 * 1024);
 export const DATABASE_NAME = /^cohort-[a-z0-9-]{1,80}$/;
 const databaseName = z.string().regex(DATABASE_NAME);
 
+/** At least this long: a laptop without a keyring is only as safe as its passphrase. */
+export const PASSPHRASE_MIN_LENGTH = 10;
+const passphrase = z.string().min(1).max(1000);
+const newPassphrase = z.string().min(PASSPHRASE_MIN_LENGTH).max(1000);
+
 export const IPC_CHANNELS = {
   'session:load': z.tuple([]),
   'session:save': z.tuple([sessionText]),
   'session:clear': z.tuple([]),
   'app:info': z.tuple([]),
-  /** The key of one local database (named as databaseName() makes them). */
+  /** How this laptop's secrets are protected: the OS keyring, or a passphrase (and whether it was given). */
+  'vault:state': z.tuple([]),
+  /** Chooses the passphrase of a laptop without a keyring (before anything is stored). */
+  'vault:set-passphrase': z.tuple([newPassphrase]),
+  'vault:unlock': z.tuple([passphrase]),
+  /** The current passphrase and the new one: every database gets a new key. */
+  'vault:change-passphrase': z.tuple([passphrase, newPassphrase]),
+  /** The key of one local database (named as databaseName() makes them), and the keys it replaces. */
   'db:key': z.tuple([databaseName]),
-  /** The key behind a passphrase (see db:set-passphrase). */
-  'db:unlock': z.tuple([databaseName, z.string().min(1).max(1000)]),
-  /** Puts the key behind a passphrase instead of the OS keyring (for laptops without one). */
-  'db:set-passphrase': z.tuple([databaseName, z.string().min(10).max(1000)]),
+  /** Every page of that database is sealed with its current key now: the older keys go. */
+  'db:key-rotated': z.tuple([databaseName]),
   /** Deletes that key (signing out deletes the database it opened). */
   'db:forget': z.tuple([databaseName]),
   /** Saves text through the native save dialog: a suggested file name and the content. */
@@ -51,10 +61,13 @@ export type IpcResults = {
   'session:save': null;
   'session:clear': null;
   'app:info': { version: string; platform: string; keyring: 'os' | 'basic_text' | 'unavailable' };
-  /** The raw AES key, base64 — or the news that a passphrase must open it. */
-  'db:key': { key: string } | { passphraseRequired: true };
-  'db:unlock': { key: string } | { wrongPassphrase: true };
-  'db:set-passphrase': null;
+  'vault:state': VaultState;
+  'vault:set-passphrase': null;
+  'vault:unlock': { ok: true } | { wrongPassphrase: true };
+  'vault:change-passphrase': { ok: true } | { wrongPassphrase: true };
+  /** The raw AES key, base64, and the keys some of its pages may still be sealed with. */
+  'db:key': { key: string; older?: string[] };
+  'db:key-rotated': null;
   'db:forget': null;
   /** The saved file's path, or null when the user cancelled. */
   'file:save': string | null;
@@ -62,6 +75,14 @@ export type IpcResults = {
   'sync:pending': null;
   'update:restart': boolean;
 };
+
+/**
+ * `keyring`: the OS keyring protects the secrets. `passphrase`: there is none (Linux
+ * `basic_text`), so a passphrase does; `unset` until one is chosen (nothing is stored
+ * before), `legacy` when an earlier Cohort left secrets without one.
+ */
+export type VaultState =
+  { mode: 'keyring' } | { mode: 'passphrase'; state: 'unset' | 'locked' | 'unlocked'; legacy: boolean };
 
 export type IpcArgs<C extends IpcChannel> = z.infer<(typeof IPC_CHANNELS)[C]>;
 
@@ -73,9 +94,14 @@ export type CohortBridge = {
     clear(): Promise<null>;
   };
   appInfo(): Promise<IpcResults['app:info']>;
+  vault: {
+    state(): Promise<VaultState>;
+    setPassphrase(passphrase: string): Promise<null>;
+    unlock(passphrase: string): Promise<IpcResults['vault:unlock']>;
+    changePassphrase(current: string, next: string): Promise<IpcResults['vault:change-passphrase']>;
+  };
   databaseKey(name: string): Promise<IpcResults['db:key']>;
-  unlockDatabase(name: string, passphrase: string): Promise<IpcResults['db:unlock']>;
-  setPassphrase(name: string, passphrase: string): Promise<null>;
+  databaseKeyRotated(name: string): Promise<null>;
   forgetDatabaseKey(name: string): Promise<null>;
   /** Listens to menu commands; returns the function that stops listening. */
   onCommand(listener: (command: AppCommand) => void): () => void;

@@ -3,13 +3,16 @@ import { useEffect, useState } from 'react';
 import { Navigate, Route, Routes } from 'react-router';
 import { AppLayout } from './components/AppLayout';
 import { UnlockScreen } from './components/UnlockScreen';
+import { narrowConnectionsTo } from './data/connectPolicy';
 import { DataProvider } from './data/DataProvider';
 import { loadSession } from './data/sessionPersistence';
+import { choosePassphrase, protection, unlock } from './data/vault';
 import { ClientDetailScreen } from './features/clients/ClientDetailScreen';
 import { ConflictsScreen } from './features/sync/ConflictsScreen';
 import { ClientsScreen } from './features/clients/ClientsScreen';
 import { GroupDetailScreen } from './features/groups/GroupDetailScreen';
 import { GroupsScreen } from './features/groups/GroupsScreen';
+import { ProtectLaptopScreen } from './features/session/ProtectLaptopScreen';
 import { SignInScreen } from './features/session/SignInScreen';
 import { useSessionStore } from './stores';
 
@@ -18,26 +21,67 @@ export function App() {
   const expired = useSessionStore((s) => s.expired);
   const signedIn = useSessionStore((s) => s.signedIn);
   const [restoring, setRestoring] = useState(true);
+  /** What stands before the stored session: a passphrase to give, or (data of an earlier Cohort) to choose. */
+  const [gate, setGate] = useState<'checking' | 'locked' | 'legacy' | 'open'>('checking');
 
   useEffect(() => {
+    void protection().then(
+      (p) =>
+        setGate(
+          p.mode !== 'passphrase' || p.state === 'unlocked'
+            ? 'open'
+            : p.state === 'locked'
+              ? 'locked'
+              : p.legacy
+                ? 'legacy'
+                : 'open',
+        ),
+      () => setGate('open'),
+    );
+  }, []);
+
+  useEffect(() => {
+    if (gate !== 'open') return;
     loadSession()
       .then((stored) => stored && signedIn(stored))
       .finally(() => setRestoring(false));
-  }, [signedIn]);
+  }, [gate, signedIn]);
+
+  useEffect(() => {
+    if (session) narrowConnectionsTo(session.serverUrl);
+  }, [session]);
 
   const loading = (
     <Center h="100%">
       <Loader aria-label="Loading" />
     </Center>
   );
-  if (restoring) return loading;
+  if (gate === 'locked') {
+    return (
+      <UnlockScreen
+        attempt={async (passphrase) => {
+          const ok = await unlock(passphrase);
+          if (ok) setGate('open');
+          return ok;
+        }}
+      />
+    );
+  }
+  if (gate === 'legacy') {
+    return (
+      <ProtectLaptopScreen
+        legacy
+        onChosen={async (passphrase) => {
+          await choosePassphrase(passphrase);
+          setGate('open');
+        }}
+      />
+    );
+  }
+  if (gate === 'checking' || restoring) return loading;
   if (!session || expired) return <SignInScreen />;
   return (
-    <DataProvider
-      session={session}
-      fallback={loading}
-      renderUnlock={(attempt) => <UnlockScreen attempt={attempt} />}
-    >
+    <DataProvider session={session} fallback={loading}>
       <AppLayout>
         <Routes>
           <Route path="/groups" element={<GroupsScreen />} />

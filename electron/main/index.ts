@@ -24,26 +24,29 @@ import { dispatchIpc, IPC_CHANNEL_NAMES, type IpcHandlers } from './ipc';
 import {
   APP_ORIGIN,
   APP_SCHEME,
+  connectSrcFor,
   contentSecurityPolicy,
   isAllowedNavigation,
   isExternalLinkAllowed,
   secureWebPreferences,
-  SYNC_CONNECT_SRC,
+  sessionServerOrigin,
 } from './security';
-import { createKeyVault } from './keyVault';
+import { clearBrowsingData } from './browsingData';
+import { mainConfig } from './config';
 import { closeQuestion, focusExistingWindow } from './lifecycle';
 import { menuTemplate } from './menu';
-import { WrongPassphrase } from './passphrase';
-import { redact } from './redact';
-import { mayRestartForUpdate, scheduleUpdateChecks, updateFeed } from './updater';
+import { redactData, redactLogValue } from './redact';
+import { createSecretStore, protectionFor, WrongPassphrase } from './secretStore';
+import { mayRestartForUpdate, scheduleUpdateChecks } from './updater';
 import { restoreBounds, windowStateStore, type WindowState } from './windowState';
-import { createSessionVault } from './sessionVault';
 
-const devServerUrl = process.env.COHORT_DEV_URL;
+// Development settings only in an unpackaged app (config.ts says why).
+const config = mainConfig(process.env, app.isPackaged);
+const devServerUrl = config.devServerUrl;
 const rendererDir = path.join(__dirname, '..', '..', 'dist', 'renderer');
 
 // Tests (and people running two profiles) point the app at a data folder of their own.
-if (process.env.COHORT_USER_DATA_DIR) app.setPath('userData', process.env.COHORT_USER_DATA_DIR);
+if (config.userDataDir) app.setPath('userData', config.userDataDir);
 
 protocol.registerSchemesAsPrivileged([
   {
@@ -59,10 +62,7 @@ if (!app.requestSingleInstanceLock()) {
 // Logs: main and renderer, to a file in the user data folder that rotates at 1 MB, secrets redacted.
 log.transports.file.resolvePathFn = () => path.join(app.getPath('userData'), 'logs', 'main.log');
 log.transports.file.maxSize = 1024 * 1024;
-log.hooks.push((message) => ({
-  ...message,
-  data: message.data.map((d: unknown) => (typeof d === 'string' ? redact(d) : d)),
-}));
+log.hooks.push((message) => ({ ...message, data: message.data.map(redactLogValue) }));
 log.errorHandler.startCatching();
 
 let mainWindow: BrowserWindow | null = null;
@@ -128,7 +128,7 @@ function startUpdates() {
   // Downloaded in the background, installed on quit: never a restart during work.
   autoUpdater.autoDownload = true;
   autoUpdater.autoInstallOnAppQuit = true;
-  const feed = updateFeed(process.env);
+  const feed = config.updateFeed;
   if (feed) autoUpdater.setFeedURL(feed);
   autoUpdater.on('update-downloaded', () => {
     updateReady = true;
@@ -148,12 +148,19 @@ app.on('web-contents-created', (_event, contents) => {
 
 app.on('window-all-closed', () => app.quit());
 
-void app.whenReady().then(() => {
-  const csp = contentSecurityPolicy({ connectSrc: SYNC_CONNECT_SRC, dev: Boolean(devServerUrl) });
+/**
+ * The server the stored session signed in to: the window connects to it alone (the
+ * policy a page loads with; the renderer narrows its own policy at sign-in as well).
+ */
+let signedInOrigin: string | null = null;
+const csp = () =>
+  contentSecurityPolicy({ connectSrc: connectSrcFor(signedInOrigin), dev: Boolean(devServerUrl) });
+
+void app.whenReady().then(async () => {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp()] } });
   });
 
   // Serves dist/renderer on cohort://app/, refusing any path that leaves it.
@@ -168,21 +175,53 @@ void app.whenReady().then(() => {
     }
     const response = await net.fetch(`file://${file}`);
     const headers = new Headers(response.headers);
-    headers.set('Content-Security-Policy', csp);
+    headers.set('Content-Security-Policy', csp());
     return new Response(response.body, { status: response.status, headers });
   });
 
-  const vault = createSessionVault(app.getPath('userData'), safeStorage);
-  const keys = createKeyVault(app.getPath('userData'), safeStorage);
+  const backend = process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : 'os';
+  const secrets = createSecretStore(app.getPath('userData'), safeStorage, {
+    protection: protectionFor(backend, await safeStorage.isAsyncEncryptionAvailable()),
+  });
   const handlers: IpcHandlers = {
-    'session:load': () => vault.load(),
+    'session:load': async () => {
+      const json = await secrets.loadSession();
+      signedInOrigin = sessionServerOrigin(json);
+      return json;
+    },
     'session:save': async (json) => {
-      await vault.save(json);
+      await secrets.saveSession(json);
+      signedInOrigin = sessionServerOrigin(json);
       return null;
     },
     'session:clear': async () => {
-      await vault.clear();
+      await secrets.clearSession();
+      signedInOrigin = null;
+      await clearBrowsingData(session.defaultSession);
       return null;
+    },
+    'vault:state': () => secrets.state(),
+    'vault:set-passphrase': async (passphrase) => {
+      await secrets.setPassphrase(passphrase);
+      return null;
+    },
+    'vault:unlock': async (passphrase) => {
+      try {
+        await secrets.unlock(passphrase);
+        return { ok: true as const };
+      } catch (error) {
+        if (error instanceof WrongPassphrase) return { wrongPassphrase: true as const };
+        throw error;
+      }
+    },
+    'vault:change-passphrase': async (current, next) => {
+      try {
+        await secrets.changePassphrase(current, next);
+        return { ok: true as const };
+      } catch (error) {
+        if (error instanceof WrongPassphrase) return { wrongPassphrase: true as const };
+        throw error;
+      }
     },
     'file:save': async (name, content) => {
       const options = {
@@ -198,7 +237,8 @@ void app.whenReady().then(() => {
       return result.filePath;
     },
     'log:write': (level, message) => {
-      log.scope('renderer')[level](message);
+      // What the renderer reports may carry documents (RxDB's errors do): only what went wrong, where.
+      log.scope('renderer')[level](redactData(message));
       return null;
     },
     'sync:pending': (count) => {
@@ -211,28 +251,16 @@ void app.whenReady().then(() => {
       electronUpdater.autoUpdater.quitAndInstall();
       return true;
     },
-    'db:key': async (name) =>
-      (await keys.needsPassphrase(name))
-        ? { passphraseRequired: true as const }
-        : { key: await keys.keyFor(name) },
-    'db:unlock': async (name, passphrase) => {
-      try {
-        return { key: await keys.unlock(name, passphrase) };
-      } catch (error) {
-        if (error instanceof WrongPassphrase) return { wrongPassphrase: true as const };
-        throw error;
-      }
-    },
-    'db:set-passphrase': async (name, passphrase) => {
-      await keys.setPassphrase(name, passphrase);
+    'db:key': (name) => secrets.keyFor(name),
+    'db:key-rotated': async (name) => {
+      await secrets.keyRotated(name);
       return null;
     },
     'db:forget': async (name) => {
-      await keys.forget(name);
+      await secrets.forget(name);
       return null;
     },
     'app:info': () => {
-      const backend = process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : 'os';
       return {
         version: app.getVersion(),
         platform: process.platform,

@@ -8,9 +8,12 @@ function handlers(): IpcHandlers {
     'session:save': vi.fn(async () => null),
     'session:clear': vi.fn(async () => null),
     'app:info': vi.fn(() => ({ version: '1', platform: 'linux', keyring: 'os' as const })),
+    'vault:state': vi.fn(async () => ({ mode: 'keyring' as const })),
+    'vault:set-passphrase': vi.fn(async () => null),
+    'vault:unlock': vi.fn(async () => ({ wrongPassphrase: true as const })),
+    'vault:change-passphrase': vi.fn(async () => ({ ok: true as const })),
     'db:key': vi.fn(async () => ({ key: 'a2V5' })),
-    'db:unlock': vi.fn(async () => ({ wrongPassphrase: true as const })),
-    'db:set-passphrase': vi.fn(async () => null),
+    'db:key-rotated': vi.fn(async () => null),
     'db:forget': vi.fn(async () => null),
     'file:save': vi.fn(async () => '/home/me/groups.csv'),
     'log:write': vi.fn(async () => null),
@@ -37,7 +40,9 @@ describe('IPC dispatch', () => {
     // A database key only for a database name: no paths, no other files.
     await expect(dispatchIpc(h, 'db:key', ['../session'])).rejects.toThrow('Invalid arguments for db:key');
     expect(await dispatchIpc(h, 'db:key', ['cohort-abc-admin'])).toEqual({ key: 'a2V5' });
-    await expect(dispatchIpc(h, 'db:set-passphrase', ['cohort-abc-admin', 'short'])).rejects.toThrow();
+    await expect(dispatchIpc(h, 'vault:set-passphrase', ['short'])).rejects.toThrow();
+    await expect(dispatchIpc(h, 'vault:change-passphrase', ['current one', 'short'])).rejects.toThrow();
+    expect(h['vault:set-passphrase']).not.toHaveBeenCalled();
     // The save dialog gets a CSV name, never a path.
     await expect(dispatchIpc(h, 'file:save', ['../../.bashrc', 'x'])).rejects.toThrow();
     await expect(dispatchIpc(h, 'file:save', ['/etc/cron.d/x.csv', 'x'])).rejects.toThrow();
@@ -53,8 +58,7 @@ describe('IPC dispatch', () => {
       'app:info',
       'db:forget',
       'db:key',
-      'db:set-passphrase',
-      'db:unlock',
+      'db:key-rotated',
       'file:save',
       'log:write',
       'session:clear',
@@ -62,6 +66,10 @@ describe('IPC dispatch', () => {
       'session:save',
       'sync:pending',
       'update:restart',
+      'vault:change-passphrase',
+      'vault:set-passphrase',
+      'vault:state',
+      'vault:unlock',
     ]);
     expect(isIpcChannel('session:load')).toBe(true);
     expect(isIpcChannel('shell:exec')).toBe(false);

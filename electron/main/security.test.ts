@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   APP_ORIGIN,
+  connectSrcFor,
   contentSecurityPolicy,
+  sessionServerOrigin,
   isAllowedNavigation,
   isExternalLinkAllowed,
   secureWebPreferences,
@@ -50,5 +52,26 @@ describe('window security', () => {
     expect(contentSecurityPolicy({ connectSrc: [], dev: true })).toContain(
       "script-src 'self' 'unsafe-inline'",
     );
+  });
+
+  it('connects to the server signed in to alone; before sign-in to https or this machine', () => {
+    expect(connectSrcFor(null)).toEqual([
+      'https:',
+      'http://127.0.0.1:*',
+      'http://localhost:*',
+      'http://[::1]:*',
+    ]);
+    expect(connectSrcFor('https://cohort.example.org')).toEqual(['https://cohort.example.org']);
+    const session = JSON.stringify({ token: 't', serverUrl: 'https://cohort.example.org/' });
+    expect(sessionServerOrigin(session)).toBe('https://cohort.example.org');
+    expect(sessionServerOrigin(null)).toBeNull();
+    expect(sessionServerOrigin('not json')).toBeNull();
+    expect(sessionServerOrigin(JSON.stringify({ serverUrl: 'javascript:alert(1)' }))).toBeNull();
+    const csp = contentSecurityPolicy({
+      connectSrc: connectSrcFor('https://cohort.example.org'),
+      dev: false,
+    });
+    expect(csp).toContain("connect-src 'self' https://cohort.example.org;");
+    expect(csp).not.toMatch(/connect-src[^;]*http:/);
   });
 });

@@ -47,8 +47,28 @@ export function contentSecurityPolicy(options: { connectSrc: string[]; dev: bool
   ].join('; ');
 }
 
-/** Sync servers are the user's to choose: any http(s) origin may be connected to. */
-export const SYNC_CONNECT_SRC = ['http:', 'https:'];
+/**
+ * Where the renderer may connect. Before sign-in the user chooses the server: any https
+ * origin, or plain http on this machine (a server for development; the sign-in form
+ * refuses plain http elsewhere). Once signed in, only that server.
+ */
+export function connectSrcFor(serverOrigin: string | null): string[] {
+  if (serverOrigin) return [serverOrigin];
+  return ['https:', 'http://127.0.0.1:*', 'http://localhost:*'];
+}
+
+/** The origin of the server a stored session signed in to, or null (none, or not readable). */
+export function sessionServerOrigin(sessionJson: string | null): string | null {
+  if (!sessionJson) return null;
+  try {
+    const { serverUrl } = JSON.parse(sessionJson) as { serverUrl?: unknown };
+    if (typeof serverUrl !== 'string') return null;
+    const url = new URL(serverUrl);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.origin : null;
+  } catch {
+    return null;
+  }
+}
 
 /** In-app navigation stays on the app's own origin (or the dev server); everything else is refused. */
 export function isAllowedNavigation(url: string, devServerUrl: string | undefined): boolean {

@@ -1,7 +1,8 @@
 /**
- * What the desktop app adds to the frame: the menu's commands, the preferences dialog,
- * the notice that an update is ready, and the warning when the OS keyring does not
- * protect this laptop's data. In a browser only the preferences exist (no menu opens them).
+ * What the desktop app adds to the frame: the menu's commands, the preferences dialog
+ * (with how this laptop's data is protected, and the passphrase's change where there is
+ * no OS keyring) and the notice that an update is ready. In a browser only the
+ * preferences exist (no menu opens them).
  */
 import { Alert, Button, Group as Row, Modal, Stack, Text } from '@mantine/core';
 import { useCallback, useEffect, useState } from 'react';
@@ -10,9 +11,10 @@ import { useLocation, useNavigate } from 'react-router';
 import type { AppCommand, IpcResults } from '../../electron/ipc-contract';
 import { useData } from '../data/DataProvider';
 import { useDesktopBridge } from '../data/desktop';
+import { changePassphrase, protection, type Protection } from '../data/vault';
 import { useGroupsView, useSyncStore } from '../stores';
 import { LanguageSwitch } from './LanguageSwitch';
-import { PassphraseDialog } from './PassphraseDialog';
+import { PassphraseForm } from './PassphraseForm';
 
 type AppInfo = IpcResults['app:info'];
 
@@ -20,8 +22,9 @@ export function DesktopShell() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const location = useLocation();
-  const { db, sync } = useData();
-  const [passphrase, setPassphrase] = useState(false);
+  const { sync } = useData();
+  const [changing, setChanging] = useState(false);
+  const [vault, setVault] = useState<Protection | null>(null);
   const pending = useSyncStore((s) => s.status?.pending ?? 0);
   const [preferences, setPreferences] = useState(false);
   const [updateReady, setUpdateReady] = useState(false);
@@ -29,6 +32,7 @@ export function DesktopShell() {
 
   useEffect(() => {
     void window.cohort?.appInfo().then(setInfo);
+    void protection().then(setVault);
   }, []);
 
   const onCommand = useCallback(
@@ -60,16 +64,6 @@ export function DesktopShell() {
 
   return (
     <>
-      {info?.keyring === 'basic_text' && (
-        <Alert color="orange" variant="light" mb="md" title={t('desktop.keyring.title')}>
-          <Stack gap="xs" align="flex-start">
-            <Text size="sm">{t('desktop.keyring.body')}</Text>
-            <Button size="xs" variant="light" color="orange" onClick={() => setPassphrase(true)}>
-              {t('desktop.passphrase.button')}
-            </Button>
-          </Stack>
-        </Alert>
-      )}
       {updateReady && (
         <Alert color="teal" variant="light" mb="md" title={t('desktop.update.title')}>
           <Row justify="space-between">
@@ -80,7 +74,7 @@ export function DesktopShell() {
           </Row>
         </Alert>
       )}
-      {passphrase && <PassphraseDialog databaseName={db.name} onClose={() => setPassphrase(false)} />}
+      {changing && <ChangePassphraseDialog onClose={() => setChanging(false)} />}
       <Modal
         opened={preferences}
         onClose={() => setPreferences(false)}
@@ -99,12 +93,25 @@ export function DesktopShell() {
               {t('desktop.preferences.protection')}
             </Text>
             <Text size="sm" c="dimmed">
-              {info === null
+              {vault === null || vault.mode === 'browser'
                 ? t('desktop.preferences.browser')
-                : info.keyring === 'os'
+                : vault.mode === 'keyring'
                   ? t('desktop.preferences.keyring')
-                  : t('desktop.keyring.body')}
+                  : t('desktop.preferences.passphrase')}
             </Text>
+            {vault?.mode === 'passphrase' && (
+              <Button
+                size="xs"
+                variant="light"
+                mt="xs"
+                onClick={() => {
+                  setPreferences(false);
+                  setChanging(true);
+                }}
+              >
+                {t('desktop.passphrase.change')}
+              </Button>
+            )}
           </div>
           {info && (
             <Text size="xs" c="dimmed">
@@ -114,5 +121,45 @@ export function DesktopShell() {
         </Stack>
       </Modal>
     </>
+  );
+}
+
+/**
+ * Changes the passphrase; every database then has a new key, and the app restarts so that
+ * its pages are sealed with it before they are opened again (keys.ts).
+ */
+function ChangePassphraseDialog({ onClose }: { onClose(): void }) {
+  const { t } = useTranslation();
+  const [done, setDone] = useState(false);
+  return (
+    <Modal
+      opened
+      onClose={done ? () => window.location.reload() : onClose}
+      title={t('desktop.passphrase.changeTitle')}
+      centered
+    >
+      {done ? (
+        <Stack>
+          <Text size="sm">{t('desktop.passphrase.changed')}</Text>
+          <Row justify="flex-end">
+            <Button onClick={() => window.location.reload()}>{t('common.close')}</Button>
+          </Row>
+        </Stack>
+      ) : (
+        <Stack>
+          <Text size="sm">{t('desktop.passphrase.changeBody')}</Text>
+          <PassphraseForm
+            withCurrent
+            submitLabel={t('desktop.passphrase.saveChange')}
+            onCancel={onClose}
+            onSubmit={async ({ current, passphrase }) => {
+              if (!(await changePassphrase(current ?? '', passphrase))) return 'wrongCurrent';
+              setDone(true);
+              return undefined;
+            }}
+          />
+        </Stack>
+      )}
+    </Modal>
   );
 }

@@ -2,7 +2,7 @@
 import { Button, Center, Paper, PasswordInput, Stack, Text, Title } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { PassphraseAttempt } from '../data/keys';
+import type { PassphraseAttempt } from '../data/vault';
 
 export function UnlockScreen({ attempt }: { attempt: PassphraseAttempt }) {
   const { t } = useTranslation();

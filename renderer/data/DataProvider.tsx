@@ -11,7 +11,7 @@ import { startSync, type SyncController } from '../../sync/client/replicate';
 import { useSessionStore, useSyncStore, type Session } from '../stores';
 import { HeldElsewhereScreen, LocalDataErrorScreen } from '../components/LocalDataErrorScreen';
 import { databaseName, syncConflicts, type CohortDatabase } from './database';
-import { databaseKey, type PassphraseAttempt } from './keys';
+import { databaseKey } from './keys';
 import { noteSynced } from './localDatabases';
 import { openLocalDatabase, type LocalDataNotice } from './recovery';
 import { isQuotaError } from './storageErrors';
@@ -61,20 +61,16 @@ function onlineSubject(): { online$: BehaviorSubject<boolean>; dispose(): void }
 export function DataProvider({
   session,
   fallback,
-  renderUnlock,
   children,
 }: {
   session: Session;
   fallback: ReactNode;
-  /** What to show while the local data waits for its passphrase. */
-  renderUnlock: (attempt: PassphraseAttempt) => ReactNode;
   children: ReactNode;
 }) {
   const [value, setValue] = useState<DataContextValue | null>(null);
   const [notice, setNotice] = useState<LocalDataNotice | null>(null);
   const [failure, setFailure] = useState<{ error: unknown } | null>(null);
   const [attempt, setAttempt] = useState(0);
-  const [unlock, setUnlock] = useState<PassphraseAttempt | null>(null);
   /** Another tab of this browser holds the database: opening waits for it. */
   const [heldElsewhere, setHeldElsewhere] = useState(false);
   const expire = useSessionStore((s) => s.expire);
@@ -85,10 +81,11 @@ export function DataProvider({
     let cleanup: (() => Promise<void>) | undefined;
     (async () => {
       const name = databaseName(session.serverUrl, session.user.id);
+      const indexedDb = { indexedDB, IDBKeyRange };
       const opened = await openLocalDatabase({
         name,
-        encryptionKey: await databaseKey(name, (attempt) => setUnlock(() => attempt)),
-        indexedDb: { indexedDB, IDBKeyRange },
+        encryptionKey: await databaseKey(name, { indexedDb, notes: localStorage }),
+        indexedDb,
         notes: localStorage,
         onHeldElsewhere: () => {
           if (!cancelled) setHeldElsewhere(true);
@@ -151,17 +148,6 @@ export function DataProvider({
           setAttempt((n) => n + 1);
         }}
       />
-    );
-  }
-  if (!value && unlock) {
-    return (
-      <>
-        {renderUnlock(async (passphrase) => {
-          const ok = await unlock(passphrase);
-          if (ok) setUnlock(null);
-          return ok;
-        })}
-      </>
     );
   }
   if (!value && heldElsewhere) return <HeldElsewhereScreen />;

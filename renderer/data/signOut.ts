@@ -9,6 +9,7 @@ import { useSessionStore, type Session } from '../stores';
 import { useData } from './DataProvider';
 import { forgetDatabaseKey } from './keys';
 import { deleteIndexedDb, forgetNotes } from './localDatabases';
+import { widenAfterSignOut } from './connectPolicy';
 import { clearSession } from './sessionPersistence';
 
 /** How long sign-out waits for waiting changes to reach the server. */
@@ -43,6 +44,7 @@ export function useSignOut(session: Session) {
           .catch(() => undefined);
         await clearSession();
         signedOut();
+        widenAfterSignOut();
       },
     }),
     [db, sync, session, signedOut],

@@ -40,16 +40,61 @@ export type ApiClientOptions = {
   fetch?: typeof fetch;
 };
 
-export function normalizeServerUrl(url: string): string {
-  const trimmed = url.trim().replace(/\/+$/, '');
-  return /^https?:\/\//i.test(trimmed) ? trimmed : `http://${trimmed}`;
+/** A server address the device will not use: not an address, or plain http to another computer. */
+export class ServerAddressError extends Error {
+  constructor(
+    readonly reason: 'invalid' | 'insecure',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ServerAddressError';
+  }
 }
 
+/**
+ * Whether `hostname` (as URL gives it) is this computer, by the names the desktop app's
+ * connection policy lets through (a policy cannot name an IPv6 address).
+ */
+export function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '127.0.0.1';
+}
+
+/**
+ * The server's address as the device uses it: https unless it says otherwise, no trailing
+ * slash. Plain http is refused except to this computer (a server for development): a
+ * session token and client data would cross the network readable by anyone on it.
+ */
+export function normalizeServerUrl(url: string): string {
+  const trimmed = url.trim().replace(/\/+$/, '');
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`;
+  let parsed: URL;
+  try {
+    parsed = new URL(withScheme);
+  } catch {
+    throw new ServerAddressError('invalid', `"${url}" is not a server address.`);
+  }
+  if (parsed.protocol === 'http:' && !isLoopback(parsed.hostname)) {
+    throw new ServerAddressError('insecure', 'Plain http is only for a server on this computer: use https.');
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new ServerAddressError('invalid', `"${url}" is not an http(s) address.`);
+  }
+  return withScheme;
+}
+
+/**
+ * Never from or into the browser's HTTP cache: it would keep client data in plain text
+ * beside the sealed database (the server says no-store as well). Spread in, since Node's
+ * fetch types lack the option that browsers and Node's fetch both take.
+ */
+export const NO_STORE = { cache: 'no-store' } as const;
+
 export function createApiClient(options: ApiClientOptions) {
-  const base = normalizeServerUrl(options.serverUrl) + API_PREFIX;
   const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
 
   async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    // Checked at each request: a session kept from before plain http was refused fails here, with why.
+    const base = normalizeServerUrl(options.serverUrl) + API_PREFIX;
     const headers: Record<string, string> = {};
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -58,6 +103,7 @@ export function createApiClient(options: ApiClientOptions) {
       response = await doFetch(base + path, {
         method,
         headers,
+        ...NO_STORE,
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (error) {

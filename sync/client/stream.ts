@@ -4,7 +4,7 @@
  */
 import { createParser } from 'eventsource-parser';
 import { API_PREFIX, type StreamEvent } from '../protocol';
-import { normalizeServerUrl } from './api';
+import { NO_STORE, normalizeServerUrl } from './api';
 import { backoffDelay } from './backoff';
 
 export type StreamHandlers = {
@@ -28,7 +28,6 @@ export type ChangeStream = { close(): void; reconnectNow(): void };
 
 export function openChangeStream(options: StreamOptions): ChangeStream {
   const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const url = normalizeServerUrl(options.serverUrl) + API_PREFIX + '/sync/stream';
   let closed = false;
   let attempt = 0;
   let controller: AbortController | undefined;
@@ -42,8 +41,10 @@ export function openChangeStream(options: StreamOptions): ChangeStream {
     const stale = () => closed || current !== generation;
     controller = new AbortController();
     try {
+      const url = normalizeServerUrl(options.serverUrl) + API_PREFIX + '/sync/stream';
       const response = await doFetch(url, {
         headers: { authorization: `Bearer ${options.token}`, accept: 'text/event-stream' },
+        ...NO_STORE,
         signal: controller.signal,
       });
       if (stale()) return;

@@ -63,7 +63,7 @@ function answerClientError(error: Error & { code?: string }, socket: Socket): vo
         : [400, errorText('bad_request', 'The request is not valid HTTP.')];
   if (socket.writable) {
     socket.write(
-      `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nCache-Control: no-store\r\n` +
         `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
   }
@@ -103,7 +103,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   // The renderer is served from another origin (Vite, the desktop app's own scheme), and
   // authenticates with a bearer token, never cookies: any origin may call, none gets credentials.
+  // No answer may be kept by a cache: a browser's HTTP disk cache would hold every synced
+  // page in plain text beside the encrypted local database (set here, before any route
+  // runs, so hijacked answers such as the change stream carry it too).
   app.addHook('onRequest', async (request, reply) => {
+    reply.header('cache-control', 'no-store');
     reply.header('access-control-allow-origin', '*');
     if (request.method === 'OPTIONS') {
       return reply

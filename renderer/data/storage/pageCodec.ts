@@ -84,30 +84,33 @@ export async function encodePart(json: Uint8Array, where: string, key?: PageKey)
 }
 
 /**
- * The part in `body`. A sealed part that `key` does not open fails with WebCrypto's
- * OperationError (storageErrors.ts: undecryptable); a plain part in a database with a key
- * is refused too, as is anything that is not a part (DataError: damaged).
+ * The JSON text of the part in `body`. A sealed part that `key` does not open fails with
+ * WebCrypto's OperationError (storageErrors.ts: undecryptable); a plain part in a database
+ * with a key is refused too, as is anything that is not a part (DataError: damaged).
  */
-export async function decodePage(body: unknown, where: string, key?: PageKey): Promise<Page> {
+export async function openPart(body: unknown, where: string, key?: PageKey): Promise<string> {
   const b = (body ?? {}) as Partial<{ json: unknown; iv: unknown; sealed: unknown }>;
-  let json: string;
   if (key && b.iv instanceof Uint8Array && b.sealed instanceof ArrayBuffer) {
     const plain = await crypto.subtle.decrypt(
       { name: 'AES-GCM', iv: b.iv as Uint8Array<ArrayBuffer>, additionalData: encoder.encode(where) },
       key,
       b.sealed,
     );
-    json = decoder.decode(plain);
-  } else if (!key && typeof b.json === 'string') {
-    json = b.json;
-  } else if (b.sealed !== undefined) {
+    return decoder.decode(plain);
+  }
+  if (!key && typeof b.json === 'string') return b.json;
+  if (b.sealed !== undefined) {
     // Sealed, but this device has no key for it (or the value is not what a sealed part holds).
     throw Object.assign(new Error('A stored page is sealed with a key this device does not have.'), {
       name: 'OperationError',
     });
-  } else {
-    throw new DamagedPageError(`The stored page ${where} is not a page.`);
   }
+  throw new DamagedPageError(`The stored page ${where} is not a page.`);
+}
+
+/** The page in `body` (see openPart for what fails how). */
+export async function decodePage(body: unknown, where: string, key?: PageKey): Promise<Page> {
+  const json = await openPart(body, where, key);
   let page: unknown;
   try {
     page = JSON.parse(json);

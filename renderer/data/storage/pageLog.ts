@@ -18,7 +18,15 @@
  */
 import type { DexieOptions } from 'dexie';
 import type { IndexedDbFactory } from '../localDatabases';
-import { decodePage, encodePart, pageParts, type Page, type PageKey, type StoredBody } from './pageCodec';
+import {
+  decodePage,
+  encodePart,
+  openPart,
+  pageParts,
+  type Page,
+  type PageKey,
+  type StoredBody,
+} from './pageCodec';
 
 export type { Page } from './pageCodec';
 
@@ -55,7 +63,10 @@ type Database = {
   onversionchange: Handler;
 };
 type OpenRequest = Request<Database> & { onupgradeneeded: Handler; onblocked: Handler };
-type KeyRanges = { bound(lower: unknown, upper: unknown, lowerOpen?: boolean, upperOpen?: boolean): unknown };
+type KeyRanges = {
+  bound(lower: unknown, upper: unknown, lowerOpen?: boolean, upperOpen?: boolean): unknown;
+  lowerBound(lower: unknown, open?: boolean): unknown;
+};
 
 /** The IndexedDB the log runs on: the browser's, or fake-indexeddb in Node tests. */
 export type IndexedDbEnvironment = {
@@ -216,6 +227,43 @@ export class PageLog {
     return last ? (last.key as [string, number])[1] + 1 : 0;
   }
 
+  /**
+   * Seals every record of every collection with this log's key, opening those still
+   * sealed with one of `older` (a change of passphrase gave the database a new key:
+   * secretStore.ts). One batch at a time, each record put back at its place: a re-seal
+   * cut short leaves records under either key, and running it again finishes the work.
+   * Resolves with how many records it sealed again.
+   */
+  async reseal(older: PageKey[]): Promise<number> {
+    if (!this.key) throw new Error('A log without a key has nothing to seal.');
+    const key = this.key;
+    let after: unknown = null;
+    let resealed = 0;
+    for (;;) {
+      const range = after === null ? null : this.env.IDBKeyRange.lowerBound(after, true);
+      const store = this.database().transaction([PAGES], 'readonly').objectStore(PAGES);
+      const rows = (await request(store.getAll(range, READ_BATCH))) as PageRow[];
+      if (rows.length === 0) return resealed;
+      const changed: PageRow[] = [];
+      for (const row of rows) {
+        const place = where(row.c, row.s);
+        const json = await openWithAny([key], row.body, place);
+        if (json !== null) continue;
+        const old = await openWithAny(older, row.body, place);
+        if (old === null) throw new Error(`The stored page ${place} opens with none of the keys.`);
+        changed.push({ ...row, body: await encodePart(encoder.encode(old), place, key) });
+      }
+      if (changed.length > 0) {
+        const tx = this.database().transaction([PAGES], 'readwrite', { durability: 'strict' });
+        for (const row of changed) tx.objectStore(PAGES).put(row);
+        await committed(tx);
+        resealed += changed.length;
+      }
+      const last = rows[rows.length - 1] as PageRow;
+      after = [last.c, last.s];
+    }
+  }
+
   /** Deletes collection `c` entirely. */
   async drop(c: string): Promise<void> {
     const tx = this.database().transaction([PAGES, HEADS], 'readwrite', { durability: 'strict' });
@@ -233,3 +281,17 @@ export class PageLog {
 
 /** A page's place, bound to its ciphertext. */
 const where = (c: string, s: number) => `${c}#${s}`;
+
+const encoder = new TextEncoder();
+
+/** The JSON of a part, opened with the first of `keys` that opens it; null when none does. */
+async function openWithAny(keys: PageKey[], body: StoredBody, place: string): Promise<string | null> {
+  for (const key of keys) {
+    try {
+      return await openPart(body, place, key);
+    } catch {
+      // Not this key: the next one.
+    }
+  }
+  return null;
+}

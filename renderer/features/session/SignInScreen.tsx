@@ -1,10 +1,19 @@
 import { Alert, Group as Row, Paper, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiRequestError, createApiClient, NetworkError, normalizeServerUrl } from '../../../sync/client/api';
+import {
+  ApiRequestError,
+  createApiClient,
+  NetworkError,
+  normalizeServerUrl,
+  ServerAddressError,
+} from '../../../sync/client/api';
 import { LanguageSwitch } from '../../components/LanguageSwitch';
+import { connectionsHeldTo } from '../../data/connectPolicy';
 import { lastServerUrl, rememberServerUrl, saveSession } from '../../data/sessionPersistence';
-import { useSessionStore } from '../../stores';
+import { choosePassphrase, needsPassphraseChoice } from '../../data/vault';
+import { useSessionStore, type Session } from '../../stores';
+import { ProtectLaptopScreen } from './ProtectLaptopScreen';
 import { SignInForm, type SignInValues } from './SignInForm';
 
 const DEFAULT_SERVER = import.meta.env.VITE_COHORT_SERVER_URL ?? 'http://127.0.0.1:8787';
@@ -16,25 +25,50 @@ export function SignInScreen() {
   const signedIn = useSessionStore((s) => s.signedIn);
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  /** Signed in on a laptop without a keyring: kept in memory only, until a passphrase is chosen. */
+  const [unsealed, setUnsealed] = useState<Session | null>(null);
+
+  const keep = async (session: Session) => {
+    rememberServerUrl(session.serverUrl);
+    await saveSession(session);
+    signedIn(session);
+  };
 
   const submit = async (values: SignInValues) => {
     setSubmitting(true);
     setError(null);
     try {
       const serverUrl = normalizeServerUrl(values.serverUrl);
+      const held = connectionsHeldTo();
+      if (held && held !== new URL(serverUrl).origin) {
+        setError(t('signIn.errors.otherServer', { server: held }));
+        return;
+      }
       const response = await createApiClient({ serverUrl }).login(values.email, values.password);
       const session = { ...response, serverUrl };
-      rememberServerUrl(serverUrl);
-      await saveSession(session);
-      signedIn(session);
+      if (await needsPassphraseChoice()) setUnsealed(session);
+      else await keep(session);
     } catch (e) {
-      if (e instanceof NetworkError) setError(t('signIn.errors.unreachable'));
+      if (e instanceof ServerAddressError)
+        setError(e.reason === 'insecure' ? t('signIn.errors.insecure') : t('signIn.errors.invalidUrl'));
+      else if (e instanceof NetworkError) setError(t('signIn.errors.unreachable'));
       else if (e instanceof ApiRequestError && e.status === 401) setError(t('signIn.errors.invalid'));
       else setError(t('signIn.errors.server', { message: e instanceof Error ? e.message : String(e) }));
     } finally {
       setSubmitting(false);
     }
   };
+
+  if (unsealed) {
+    return (
+      <ProtectLaptopScreen
+        onChosen={async (passphrase) => {
+          await choosePassphrase(passphrase);
+          await keep(unsealed);
+        }}
+      />
+    );
+  }
 
   return (
     <div className="sign-in-backdrop">
