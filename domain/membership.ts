@@ -9,6 +9,12 @@ export function membershipId(groupId: string, clientId: string): string {
 }
 export const MEMBERSHIP_ID_MAX = ID_MAX_LENGTH * 2 + 1;
 
+/** A membership's id, `<groupId>:<clientId>`, as its own (a tombstone keeps the id alone). */
+export const membershipIdSchema = z
+  .string()
+  .max(MEMBERSHIP_ID_MAX)
+  .regex(/^[A-Za-z0-9_-]{1,40}:[A-Za-z0-9_-]{1,40}$/, { message: 'id.notFromPair' });
+
 const periodRefinement = <T extends { startDate: string; endDate?: string | undefined }>(m: T) =>
   !m.endDate || m.endDate >= m.startDate;
 

@@ -9,6 +9,7 @@
  * so the device can log it and offer it back.
  */
 import { stableStringify, toWireDocument } from './documents';
+import { tombstoneOf } from './tombstone';
 
 /** A synced document on the wire: the entity's fields, its times and the deletion flag. */
 export type SyncDocument = {
@@ -71,12 +72,11 @@ function mergeDeletion(assumed: SyncDocument | null, real: SyncDocument, local: 
       lost: changedSince(assumed, local) ? [{ kind: 'deleted', side: 'local', lost: local }] : [],
     };
   }
-  // This device deleted what another edited: the deletion stands, the other edit is logged.
-  const merged: SyncDocument = {
+  // This device deleted what another edited: the deletion stands (erasing the content), the other edit is logged.
+  const merged: SyncDocument = tombstoneOf({
     ...real,
     updatedAt: Math.max(real.updatedAt, local.updatedAt),
-    _deleted: true,
-  };
+  });
   return {
     merged,
     lost: changedSince(assumed, real) ? [{ kind: 'deleted', side: 'remote', lost: real }] : [],

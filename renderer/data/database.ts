@@ -19,6 +19,7 @@ import {
 } from './schemas';
 import { ConflictLog, SyncConflicts } from '../../sync/client/conflicts';
 import type { DatabaseKey } from './encryption';
+import { erasingStorage } from './erasure';
 import { getCohortStorage } from './storage/cohortStorage';
 import type { IndexedDbEnvironment } from './storage/pageLog';
 import { wrappedZodValidateStorage } from './validation';
@@ -51,13 +52,14 @@ export async function createCohortDatabase(options: DatabaseOptions): Promise<Co
   const db = await createRxDatabase<CohortCollections>({
     name: options.name,
     storage: wrappedZodValidateStorage({
-      storage:
+      storage: erasingStorage(
         options.storage ??
-        getCohortStorage({
-          key: options.encryptionKey,
-          indexedDb: options.indexedDb,
-          onHeldElsewhere: options.onHeldElsewhere,
-        }),
+          getCohortStorage({
+            key: options.encryptionKey,
+            indexedDb: options.indexedDb,
+            onHeldElsewhere: options.onHeldElsewhere,
+          }),
+      ),
     }),
     // One tab or window holds a database at a time (the storage's lock): no cross-tab events, no leader election.
     multiInstance: false,
@@ -68,7 +70,13 @@ export async function createCohortDatabase(options: DatabaseOptions): Promise<Co
   const conflicts = new SyncConflicts();
   try {
     await addCohortCollections(db, conflicts);
-    conflicts.attach(await ConflictLog.open(db));
+    const log = await ConflictLog.open(db);
+    conflicts.attach(log);
+    // A deleted client's values leave the conflict log with them, whichever device deleted them.
+    db.clients.$.subscribe((event) => {
+      if (event.operation === 'DELETE' || event.documentData._deleted)
+        void log.forgetClient(event.documentId);
+    });
   } catch (error) {
     // A database that cannot be used must not stay open: it would hold its IndexedDB
     // databases, and recovery (recovery.ts) could not delete them.

@@ -1,17 +1,20 @@
 /**
  * Validates every write to a local collection with the domain's zod schema, so the
- * device and the server apply the same rules. RxDB's internal stores pass unchecked.
+ * device and the server apply the same rules; a deletion is checked as a tombstone (its
+ * id and times: erasure.ts drops the rest). RxDB's internal stores pass unchecked.
  */
 import { wrappedValidateStorageFactory, type RxJsonSchema, type RxValidationError } from 'rxdb';
 import type { z } from 'zod';
 import { clientSchema } from '../../domain/client';
 import { groupSchema } from '../../domain/group';
-import { membershipSchema } from '../../domain/membership';
+import { idSchema } from '../../domain/ids';
+import { membershipIdSchema, membershipSchema } from '../../domain/membership';
+import { tombstoneSchema } from '../../domain/tombstone';
 
-const SCHEMAS_BY_TITLE: Record<string, z.ZodType> = {
-  groups: groupSchema,
-  clients: clientSchema,
-  memberships: membershipSchema,
+const SCHEMAS_BY_TITLE: Record<string, { live: z.ZodType; deleted: z.ZodType }> = {
+  groups: { live: groupSchema, deleted: tombstoneSchema(idSchema) },
+  clients: { live: clientSchema, deleted: tombstoneSchema(idSchema) },
+  memberships: { live: membershipSchema, deleted: tombstoneSchema(membershipIdSchema) },
 };
 
 function zodValidator(schema: RxJsonSchema<unknown>) {
@@ -19,11 +22,10 @@ function zodValidator(schema: RxJsonSchema<unknown>) {
   if (!zod) return (): RxValidationError[] => [];
   return (doc: Record<string, unknown>): RxValidationError[] => {
     const { _deleted, _rev, _meta, _attachments, ...fields } = doc;
-    void _deleted;
     void _rev;
     void _meta;
     void _attachments;
-    const result = zod.safeParse(fields);
+    const result = (_deleted === true ? zod.deleted : zod.live).safeParse(fields);
     if (result.success) return [];
     return result.error.issues.map((issue) => ({ field: issue.path.join('.'), message: issue.message }));
   };

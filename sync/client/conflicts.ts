@@ -84,6 +84,18 @@ export class ConflictLog {
     return this.save([]);
   }
 
+  /**
+   * A client was deleted: the entries that hold their values go with them — the client's
+   * own, and those of their memberships (`<group>:<client>`).
+   */
+  forgetClient(clientId: string): Promise<unknown> {
+    const theirs = (e: ConflictEntry) =>
+      (e.collection === 'clients' && e.docId === clientId) ||
+      (e.collection === 'memberships' && e.docId.endsWith(`:${clientId}`));
+    if (!this.entries.some(theirs)) return this.writes;
+    return this.save(this.entries.filter((e) => !theirs(e)));
+  }
+
   private publish(entries: ConflictEntry[]) {
     this.entries$.next(entries);
     this.unseen$.next(entries.filter((e) => e.at > this.seenAt).length);
@@ -150,7 +162,9 @@ export class SyncConflicts {
           return input.realMasterState;
         }
         const { merged, lost } = mergeDocuments({ assumed, real, local });
-        await this.record(lost.map((l) => entryForLoss(collection, local.id, this.now(), l, real)));
+        // An edit of a client that was deleted is erased with the client (a deletion erases).
+        const kept = collection === 'clients' ? lost.filter((l) => l.kind !== 'deleted') : lost;
+        await this.record(kept.map((l) => entryForLoss(collection, local.id, this.now(), l, real)));
         return merged as unknown as typeof input.realMasterState;
       },
     };

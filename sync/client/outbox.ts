@@ -13,6 +13,7 @@ export interface LocalDocumentStore {
   upsertLocal(id: string, data: Record<string, unknown>): Promise<unknown>;
 }
 import { stableStringify, toWireDocument } from '../../domain/documents';
+import { tombstoneOf } from '../../domain/tombstone';
 
 /** The local document holding the entries. */
 export const OUTBOX_DOC = 'sync-outbox';
@@ -84,7 +85,9 @@ export class Outbox {
   }
 
   mark(collection: string, doc: object): Promise<unknown> {
-    const wire = toWireDocument(doc as { id: string });
+    // A deletion is recorded as what is stored and pushed: a tombstone, its content erased.
+    const written = toWireDocument(doc as { id: string });
+    const wire = written._deleted ? tombstoneOf(written) : written;
     this.entries.set(outboxKey(collection, wire.id), stableStringify(wire));
     return this.persist();
   }
@@ -96,7 +99,8 @@ export class Outbox {
   settle(collection: string, pushed: object[], conflicted: Set<string>): Promise<unknown> {
     let changed = false;
     for (const doc of pushed) {
-      const wire = toWireDocument(doc as { id: string });
+      const sent = toWireDocument(doc as { id: string });
+      const wire = sent._deleted ? tombstoneOf(sent) : sent;
       const key = outboxKey(collection, wire.id);
       const recorded = this.entries.get(key);
       if (recorded === undefined) continue;

@@ -6,7 +6,9 @@
 import type { z } from 'zod';
 import { clientSchema } from '../../domain/client';
 import { groupSchema } from '../../domain/group';
-import { membershipSchema } from '../../domain/membership';
+import { idSchema } from '../../domain/ids';
+import { membershipIdSchema, membershipSchema } from '../../domain/membership';
+import { TOMBSTONE_FIELDS, tombstoneOf, tombstoneSchema } from '../../domain/tombstone';
 import { groupWritePermission, type Permission, type WriteKind } from '../../domain/permissions';
 import type { SyncCollection } from '../protocol';
 import { toNumber, type Row } from './storage/database';
@@ -20,6 +22,8 @@ export type CollectionSpec = {
   /** Document field → column, in the order of the table's value list. */
   columns: Column[];
   schema: z.ZodType<{ id: string }>;
+  /** What a deletion is checked for: the id and the times (its content is erased). */
+  tombstone: z.ZodType<{ id: string; createdAt: number; updatedAt: number }>;
   readPermission: Permission;
   writePermission(kind: WriteKind): Permission;
   /** Fields naming a document of another collection that must exist (and not be deleted) for a write. */
@@ -45,6 +49,7 @@ export const COLLECTIONS: Record<SyncCollection, CollectionSpec> = {
       ...timestamps,
     ],
     schema: groupSchema,
+    tombstone: tombstoneSchema(idSchema),
     readPermission: 'client_groups.read',
     writePermission: groupWritePermission,
     cascades: [{ collection: 'memberships', column: 'group_id' }],
@@ -61,6 +66,7 @@ export const COLLECTIONS: Record<SyncCollection, CollectionSpec> = {
       ...timestamps,
     ],
     schema: clientSchema,
+    tombstone: tombstoneSchema(idSchema),
     readPermission: 'clients.read',
     writePermission: () => 'clients.write',
     cascades: [{ collection: 'memberships', column: 'client_id' }],
@@ -77,6 +83,7 @@ export const COLLECTIONS: Record<SyncCollection, CollectionSpec> = {
       ...timestamps,
     ],
     schema: membershipSchema,
+    tombstone: tombstoneSchema(membershipIdSchema),
     readPermission: 'client_groups.read',
     writePermission: () => 'client_groups.manage_members',
     references: [
@@ -96,8 +103,18 @@ export const COLLECTIONS: Record<SyncCollection, CollectionSpec> = {
 
 export type WireDocument = Record<string, unknown> & { id: string; _deleted: boolean };
 
-/** A table row as the wire document: exactly the schema's fields plus `_deleted`. */
+/**
+ * A table row as the wire document: exactly the schema's fields plus `_deleted`; a deleted
+ * row is a tombstone (its id and times: its content was erased with it).
+ */
 export function rowToDocument(spec: CollectionSpec, row: Row): WireDocument {
+  if (row.deleted === true) {
+    return tombstoneOf({
+      id: String(row.id),
+      createdAt: toNumber(row.created_at),
+      updatedAt: toNumber(row.updated_at),
+    });
+  }
   const doc: Record<string, unknown> = {};
   for (const { field, column, type, optional } of spec.columns) {
     const value = row[column];
@@ -108,6 +125,11 @@ export function rowToDocument(spec: CollectionSpec, row: Row): WireDocument {
   }
   doc._deleted = row.deleted === true;
   return doc as WireDocument;
+}
+
+/** The columns a deletion erases: all but the id and the times. */
+export function contentColumns(spec: CollectionSpec): string[] {
+  return spec.columns.filter((c) => !TOMBSTONE_FIELDS.includes(c.field)).map((c) => c.column);
 }
 
 export function columnList(spec: CollectionSpec): string {

@@ -8,10 +8,12 @@
  */
 import { sameDocumentState } from '../../domain/documents';
 import { can, writeKind } from '../../domain/permissions';
+import { tombstoneOf } from '../../domain/tombstone';
 import type { Checkpoint, PushResponse, PushRow, Rejection, SyncCollection } from '../protocol';
 import {
   COLLECTIONS,
   columnList,
+  contentColumns,
   documentValues,
   rowToDocument,
   type CollectionSpec,
@@ -168,18 +170,21 @@ function checkWrite(
   if (!can(actor.permissions, needed)) {
     return { refusal: { code: 'forbidden', message: `This change needs the permission ${needed}.` } };
   }
-  const parsed = spec.schema.safeParse(stripDeleted(incoming));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.join('.') || 'document';
-    return { refusal: { code: 'invalid', message: `${where}: ${issue?.message ?? 'invalid'}` } };
+  if (incoming._deleted === true) {
+    // A deletion erases the content: whatever else the device sent is dropped unread.
+    const tombstone = spec.tombstone.safeParse(incoming);
+    if (!tombstone.success) return { refusal: invalid(tombstone.error) };
+    return { doc: tombstoneOf(tombstone.data) };
   }
-  return {
-    doc: {
-      ...(parsed.data as Record<string, unknown>),
-      _deleted: incoming._deleted === true,
-    } as WireDocument,
-  };
+  const parsed = spec.schema.safeParse(stripDeleted(incoming));
+  if (!parsed.success) return { refusal: invalid(parsed.error) };
+  return { doc: { ...(parsed.data as Record<string, unknown>), _deleted: false } as WireDocument };
+}
+
+function invalid(error: { issues: { path: PropertyKey[]; message: string }[] }): Omit<Rejection, 'id'> {
+  const issue = error.issues[0];
+  const where = issue?.path.join('.') || 'document';
+  return { code: 'invalid', message: `${where}: ${issue?.message ?? 'invalid'}` };
 }
 
 /** A write may only point at documents of the organisation that exist and are not deleted. */
@@ -201,8 +206,8 @@ async function checkReferences(
 }
 
 /**
- * Deletes, with new sequence numbers, the documents that point at a deleted one.
- * Returns the highest sequence number it wrote, or 0 when nothing pointed at it.
+ * Deletes, with new sequence numbers, the documents that point at a deleted one, erasing
+ * their content. Returns the highest sequence number it wrote, or 0 when nothing pointed at it.
  */
 async function cascadeDelete(
   tx: Sql,
@@ -210,9 +215,11 @@ async function cascadeDelete(
   organizationId: string,
   id: string,
 ): Promise<number> {
+  const target = COLLECTIONS[cascade.collection];
+  const erase = contentColumns(target).map((column) => `${column} = NULL`);
   const rows = await tx.query<{ seq: unknown }>(
-    `UPDATE ${COLLECTIONS[cascade.collection].table}
-     SET deleted = true, seq = nextval('change_seq')
+    `UPDATE ${target.table}
+     SET deleted = true, ${erase.join(', ')}, seq = nextval('change_seq')
      WHERE organization_id = $1 AND ${cascade.column} = $2 AND NOT deleted RETURNING seq`,
     [organizationId, id],
   );
@@ -226,11 +233,11 @@ function stripDeleted(doc: Record<string, unknown>): Record<string, unknown> {
 }
 
 /**
- * The server's state of a document it never had: the pushed fields, deleted. It keeps
- * the device's schema valid while telling it the document does not exist here.
+ * The server's state of a document it never had: a tombstone with the pushed times,
+ * telling the device the document does not exist here.
  */
 function tombstoneFor(incoming: Record<string, unknown>): WireDocument {
-  return { ...incoming, id: String(incoming.id), _deleted: true };
+  return tombstoneOf({ ...incoming, id: String(incoming.id) });
 }
 
 /** A document the server itself writes (for the REST API): a collection and the new state. */

@@ -9,6 +9,7 @@
 import { stableStringify } from '../../domain/documents';
 import type { SyncDocument } from '../../domain/merge';
 import { membershipId } from '../../domain/membership';
+import { tombstoneOf } from '../../domain/tombstone';
 import { SYNC_COLLECTIONS, type Checkpoint, type PushResponse, type SyncCollection } from '../protocol';
 
 export type State = Record<SyncCollection, Map<string, SyncDocument>>;
@@ -29,12 +30,13 @@ export function applyPush(state: State, push: Push): State {
     memberships: new Map(state.memberships),
   };
   for (const { newDocumentState: doc } of push.rows) {
-    next[push.collection].set(doc.id, doc);
+    // A deletion erases the content: the server keeps a tombstone.
+    next[push.collection].set(doc.id, doc._deleted ? tombstoneOf(doc) : doc);
     if (!doc._deleted || push.collection === 'memberships') continue;
     const field = push.collection === 'groups' ? 'groupId' : 'clientId';
     for (const m of next.memberships.values()) {
-      // The server's cascade: deleted, fields (updatedAt too) unchanged.
-      if (!m._deleted && m[field] === doc.id) next.memberships.set(m.id, { ...m, _deleted: true });
+      // The server's cascade: deleted and erased, its times unchanged.
+      if (!m._deleted && m[field] === doc.id) next.memberships.set(m.id, tombstoneOf(m));
     }
   }
   return next;

@@ -28,6 +28,9 @@ import { logDatabaseName, PageLog, type IndexedDbEnvironment } from './pageLog';
 
 export const COHORT_STORAGE_NAME = 'cohort-pages';
 
+/** How long writes pause before an erasure's compaction (a burst of deletions is compacted once). */
+export const ERASURE_AFTER_MS = 1_000;
+
 export type CohortStorageOptions = {
   /** Seals every page with this key (keys.ts); without one, pages are plain JSON (Node tests). */
   key?: PageKey;
@@ -41,6 +44,8 @@ type DatabaseHandle = {
   log: PageLog;
   opened: Promise<unknown>;
   collections: Map<string, CollectionHandle>;
+  /** A write erased what earlier pages hold: every log is compacted once writes pause. */
+  erasure(): void;
   /** Collections whose last instance is closing: a new handle reads the log after they wrote it. */
   closing: Map<string, Promise<void>>;
   unlock: () => void;
@@ -57,12 +62,22 @@ export function getCohortStorage(options: CohortStorageOptions = {}): CohortStor
     const locked = holdLock(logDatabaseName(name), options.onHeldElsewhere).then((release) => {
       unlock = release;
     });
+    let erasureTimer: ReturnType<typeof setTimeout> | undefined;
     const database: DatabaseHandle = {
       log,
       opened: locked.then(() => log.open()),
       collections: new Map(),
       closing: new Map(),
       unlock: () => unlock(),
+      // Every log, not only the one written: a deleted document's content is also in the
+      // replication's state, the outbox and the conflict log.
+      erasure: () => {
+        clearTimeout(erasureTimer);
+        erasureTimer = setTimeout(() => {
+          for (const handle of database.collections.values())
+            handle.compactForErasure().catch(() => undefined);
+        }, ERASURE_AFTER_MS);
+      },
     };
     database.opened.catch(() => undefined);
     return database;
@@ -104,6 +119,7 @@ export function getCohortStorage(options: CohortStorageOptions = {}): CohortStor
           getPrimaryFieldOfPrimaryKey(p.schema.primaryKey),
           database.log,
           Promise.all([database.opened, database.closing.get(key)]),
+          () => databases.get(p.databaseName)?.erasure(),
         );
         database.collections.set(key, handle);
       }

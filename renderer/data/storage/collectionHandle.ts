@@ -34,15 +34,23 @@ export class CollectionHandle {
   private pages = 0;
   /** Document versions in the log (live or replaced): when far more than the documents, it is compacted. */
   private versions = 0;
+  /** Server states set aside in the log (kept or forgotten since). */
+  private mastersInLog = 0;
   private compactTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
 
   constructor(
     readonly key: string,
     schema: RxJsonSchema<Doc>,
-    primaryPath: string,
+    private readonly primaryPath: string,
     private readonly log: PageLog,
     logOpened: Promise<unknown>,
+    /**
+     * Told when a write erased something the log still holds in an earlier page: a
+     * document deleted, or a version with fields the new one lacks. The database then
+     * compacts every log (cohortStorage.ts), so the old values leave the disk.
+     */
+    private readonly onErasure: () => void = () => undefined,
   ) {
     this.memory = new MemoryCollection(schema, primaryPath);
     this.ready = logOpened.then(() => this.load());
@@ -51,21 +59,39 @@ export class CollectionHandle {
   }
 
   private async load(): Promise<void> {
-    const { next, pages } = await this.log.read(this.key, (page) => this.apply(page));
+    // An erasure the last session did not finish (the app quit before its compaction) is finished now.
+    let erasedOnDisk = false;
+    const { next, pages } = await this.log.read(this.key, (page) => {
+      if (this.apply(page)) erasedOnDisk = true;
+    });
     this.next = next;
     this.pages = pages;
+    if (erasedOnDisk) this.onErasure();
     this.scheduleCompaction();
   }
 
-  /** Applies a page read from the log or just written to it. */
-  private apply(page: Page): void {
+  /** Applies a page read from the log or just written to it; says whether it erased what an earlier page holds. */
+  private apply(page: Page): boolean {
     const docs = page.docs as Doc[];
+    const erased = docs.some((doc) => erases(this.memory.docs.get(doc[this.primaryPath] as string), doc));
     this.memory.write(docs, page.purged);
     for (const id of page.purged ?? []) this.preImages.delete(id);
     for (const [id, state, token] of page.masters ?? []) {
       this.preImages.set(id, { state: state as Record<string, unknown>, token });
     }
     this.versions += docs.length;
+    this.mastersInLog += page.masters?.length ?? 0;
+    return erased || (page.purged?.length ?? 0) > 0;
+  }
+
+  /** Whether the log holds anything the collection no longer has: replaced versions, forgotten server states. */
+  get holdsReplaced(): boolean {
+    return this.versions > this.memory.docs.size || this.mastersInLog > this.preImages.size;
+  }
+
+  /** Something only earlier pages hold was erased elsewhere (a server state forgotten): see onErasure. */
+  noteErasure(): void {
+    this.onErasure();
   }
 
   /**
@@ -88,7 +114,7 @@ export class CollectionHandle {
     const records = await this.log.append(this.key, this.next, page);
     this.next += records;
     this.pages += records;
-    this.apply(page);
+    if (this.apply(page)) this.onErasure();
     this.scheduleCompaction();
   }
 
@@ -123,9 +149,12 @@ export class CollectionHandle {
     );
   }
 
-  /** Rewrites the log as the live documents and pre-images alone. */
-  async compact(): Promise<void> {
-    if (!this.wasteful()) return;
+  /**
+   * Rewrites the log as the live documents and pre-images alone: when it is wasteful, or,
+   * for an erasure, whenever it holds anything replaced.
+   */
+  async compact(erasing = false): Promise<void> {
+    if (erasing ? !this.holdsReplaced : !this.wasteful()) return;
     const docs = [...this.memory.docs.values()];
     const pages: Page[] = [];
     for (let i = 0; i < docs.length; i += SNAPSHOT_PAGE)
@@ -143,6 +172,12 @@ export class CollectionHandle {
     this.next += records;
     this.pages = records;
     this.versions = docs.length;
+    this.mastersInLog = masters.length;
+  }
+
+  /** Compacts for an erasure, after the writes queued before (see compact). */
+  compactForErasure(): Promise<void> {
+    return this.enqueue(() => this.compact(true));
   }
 
   /** Deletes the collection's log (RxDB's remove()). */
@@ -159,4 +194,14 @@ export class CollectionHandle {
     clearTimeout(this.compactTimer);
     this.changes$.complete();
   }
+}
+
+/**
+ * Whether writing `next` over `before` erases a value earlier pages still hold: a document
+ * deleted, or a field dropped (a tombstone replacing a deleted document that kept its content).
+ */
+function erases(before: Doc | undefined, next: Doc): boolean {
+  if (!before) return false;
+  if (next._deleted && !before._deleted) return true;
+  return Object.keys(before).some((key) => !(key in next));
 }

@@ -225,14 +225,20 @@ export class CohortStorageInstance implements RxStorageInstance<
     return out;
   }
 
-  /** Meta rows stored for items replaced their pre-images (the rows say so): not kept in memory any longer. */
+  /**
+   * Meta rows stored for items replaced their pre-images (the rows say so): not kept in
+   * memory any longer — and, for a deleted document, the server's content it held is erased.
+   */
   private forgetPreImagesOf(written: Doc[]): void {
     const meta = linkOfMeta(this.databaseName, this.collectionName);
     const fork = meta && this.neighbours.find(meta.forkCollection, this.schema.version);
     if (!fork) return;
+    let erased = false;
     for (const row of written) {
       const item = itemOfMetaId(row[this.primaryPath] as string);
-      if (item !== null) fork.preImages.delete(item);
+      if (item === null || !fork.preImages.delete(item)) continue;
+      if (fork.memory.docs.get(item)?._deleted) erased = true;
     }
+    if (erased) fork.noteErasure();
   }
 }

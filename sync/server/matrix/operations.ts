@@ -5,6 +5,7 @@
 import { expect } from 'vitest';
 import type { Permission, Role } from '../../../domain/permissions';
 import type { SyncCollection } from '../../protocol';
+import { tombstoneOf } from '../../../domain/tombstone';
 import type { WireDocument } from '../collections';
 import {
   clientDoc,
@@ -92,7 +93,9 @@ export function operationRunners(api: Api, admin: string): Record<string, Runner
             status: 200,
             check: (answer) => expect(answer.body).toEqual({ conflicts: [], rejections: [] }),
             writes: (f) => {
-              const written = pushRow(operation, f).newDocumentState;
+              const pushed = pushRow(operation, f).newDocumentState;
+              // A deletion erases the content: the server keeps a tombstone.
+              const written = kind === 'delete' ? tombstoneOf(pushed) : pushed;
               // Deleting a group or a client deletes its memberships (DESIGN.md, Data), never the clients.
               const cascade = kind === 'delete' && collection !== 'memberships';
               return {
@@ -151,7 +154,7 @@ export function operationRunners(api: Api, admin: string): Record<string, Runner
       act: (c, f) => call(c, 'DELETE', `/groups/${f.group.id}`),
       status: 200,
       writes: (f) => ({
-        groups: [{ ...f.group, _deleted: true, updatedAt: expect.any(Number) }],
+        groups: [{ ...tombstoneOf(f.group), updatedAt: expect.any(Number) }],
         memberships: [deletedMembership(f)],
       }),
     },
@@ -175,7 +178,7 @@ export function operationRunners(api: Api, admin: string): Record<string, Runner
       act: (c, f) => call(c, 'DELETE', `/groups/${f.group.id}/members/batch`, { clientIds: [f.client.id] }),
       status: 200,
       writes: (f) => ({
-        memberships: [{ ...f.membership, _deleted: true, updatedAt: expect.any(Number) }],
+        memberships: [{ ...tombstoneOf(f.membership), updatedAt: expect.any(Number) }],
       }),
     },
     'PATCH /groups/{id}/members/{clientId}': {
@@ -217,7 +220,7 @@ export function operationRunners(api: Api, admin: string): Record<string, Runner
       act: (c, f) => call(c, 'DELETE', `/clients/${f.client.id}`),
       status: 200,
       writes: (f) => ({
-        clients: [{ ...f.client, _deleted: true, updatedAt: expect.any(Number) }],
+        clients: [{ ...tombstoneOf(f.client), updatedAt: expect.any(Number) }],
         memberships: [deletedMembership(f)],
       }),
     },
@@ -298,4 +301,5 @@ export function pushRow(operation: string, f: Fixture): PushRow {
   }
 }
 
-export const deletedMembership = (f: Fixture): WireDocument => ({ ...f.membership, _deleted: true });
+/** A membership deleted with its group or client: erased, its times as they were. */
+export const deletedMembership = (f: Fixture): WireDocument => tombstoneOf(f.membership);

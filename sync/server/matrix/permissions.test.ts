@@ -11,6 +11,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PERMISSIONS, type Permission, type Role } from '../../../domain/permissions';
+import { tombstoneOf } from '../../../domain/tombstone';
 import { API_PREFIX, type SyncCollection } from '../../protocol';
 import type { WireDocument } from '../collections';
 import { startTestServer, testStorages, type TestServer } from '../testing';
@@ -313,7 +314,7 @@ describe.each(testStorages())('permission matrix (%s storage)', (kind) => {
       const row = pushRow(rule.operation, f);
       expect(answer.status).toBe(200);
       expect(answer.body).toEqual({
-        conflicts: [row.assumedMasterState ?? { ...row.newDocumentState, _deleted: true }],
+        conflicts: [row.assumedMasterState ?? tombstoneOf(row.newDocumentState)],
         rejections: [
           { id: row.newDocumentState.id, code: 'forbidden', message: expect.stringContaining(rule.needs) },
         ],

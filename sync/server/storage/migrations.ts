@@ -9,13 +9,13 @@ const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '
 const MIGRATION_LOCK_KEY = 7_411_002;
 
 /**
- * Applies every `NNN_name.sql` in migrations/ not yet recorded, each in its own transaction,
- * in order. Returns the versions applied.
+ * Applies every `NNN_name.sql` in migrations/ not yet recorded (up to version `upTo`: a
+ * migration's test starts from the schema before it), in order. Returns the versions applied.
  */
-export async function migrate(db: Database): Promise<number[]> {
+export async function migrate(db: Database, { upTo = Infinity } = {}): Promise<number[]> {
   const files = fs
     .readdirSync(MIGRATIONS_DIR)
-    .filter((f) => /^\d{3}_.+\.sql$/.test(f))
+    .filter((f) => /^\d{3}_.+\.sql$/.test(f) && Number(f.slice(0, 3)) <= upTo)
     .sort();
   return db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
