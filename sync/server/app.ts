@@ -8,6 +8,7 @@ import type { ChangeBus } from './changeBus';
 import type { ServerConfig } from './config';
 import { ApiError, badRequest } from './errors';
 import { bearerToken, nestsDeeperThan } from './http';
+import { DEFAULT_LIMITS, KnownTokens, registerLimits, type RateLimits } from './limits';
 import { authRoutes } from './routes/auth';
 import { healthRoutes } from './routes/health';
 import { restApi } from './rest/plugin';
@@ -20,12 +21,17 @@ export type AppContext = {
   config: Pick<ServerConfig, 'tokenTtlMs'>;
   /** Open event streams, by the token that opened them: shutdown and revocations end them. */
   streams: Map<() => void, string>;
+  /** Tokens known to be valid: their requests count against their own budget, not their address's. */
+  knownTokens: KnownTokens;
 };
 
 export type AppOptions = {
   db: Database;
   bus: ChangeBus;
-  config: Pick<ServerConfig, 'tokenTtlMs' | 'logLevel'> & Partial<Pick<ServerConfig, 'rateLimitPerMinute'>>;
+  config: Pick<ServerConfig, 'tokenTtlMs' | 'logLevel'> & {
+    rateLimits?: Partial<RateLimits>;
+    trustProxy?: ServerConfig['trustProxy'];
+  };
   /** Log requests (secrets redacted); a stream instead of stdout, for tests that read the log. */
   logger?: boolean | { stream: NodeJS.WritableStream };
 };
@@ -85,6 +91,7 @@ function answerFrameworkError(error: FastifyError, reply: FastifyReply): void {
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: options.config.trustProxy ?? false,
     clientErrorHandler: answerClientError,
     // A path Fastify cannot route (broken percent-encoding, a parameter over 100 characters).
     frameworkErrors: (error, _request, reply) => answerFrameworkError(error, reply as FastifyReply),
@@ -99,7 +106,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   // JSON only: a text body is answered 415, not parsed as a string.
   app.removeContentTypeParser(['text/plain']);
-  const ctx: AppContext = { db: options.db, bus: options.bus, config: options.config, streams: new Map() };
+  const ctx: AppContext = {
+    db: options.db,
+    bus: options.bus,
+    config: options.config,
+    streams: new Map(),
+    knownTokens: new KnownTokens(),
+  };
 
   // The renderer is served from another origin (Vite, the desktop app's own scheme), and
   // authenticates with a bearer token, never cookies: any origin may call, none gets credentials.
@@ -157,10 +170,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(
     async (api) => {
+      await registerLimits(api, { ...DEFAULT_LIMITS, ...options.config.rateLimits }, ctx.knownTokens);
       await healthRoutes(api);
       await authRoutes(api, ctx);
       await syncRoutes(api, ctx);
-      await restApi(api, ctx, { rateLimitPerMinute: options.config.rateLimitPerMinute ?? 600 });
+      await restApi(api, ctx);
     },
     { prefix: API_PREFIX },
   );

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DEFAULT_LIMITS, type RateLimits } from './limits';
 
 export type ServerConfig = {
   host: string;
@@ -9,9 +10,29 @@ export type ServerConfig = {
   /** How long a sign-in token lives. */
   tokenTtlMs: number;
   logLevel: string;
-  /** REST API requests per token (or per address without one) per minute. */
-  rateLimitPerMinute: number;
+  /** Requests per minute, by whom (limits.ts). */
+  rateLimits: RateLimits;
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client's address (Fastify's
+   * trustProxy): none unless set, so a client cannot name its own address.
+   */
+  trustProxy: boolean | string[];
 };
+
+/**
+ * COHORT_TRUST_PROXY: the proxies' addresses or CIDRs, separated by commas (or `true`, any
+ * proxy: only where nothing but the proxy can reach the server). Unset: the client's
+ * address is the connection's.
+ */
+export function trustProxyFrom(value: string | undefined): boolean | string[] {
+  const text = value?.trim() ?? '';
+  if (text === '' || text === 'false') return false;
+  if (text === 'true') return true;
+  return text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+}
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const port = Number(env.PORT ?? 8787);
@@ -25,6 +46,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     dataDir: path.resolve(env.COHORT_DATA_DIR ?? './data'),
     tokenTtlMs: Number(env.COHORT_TOKEN_TTL_HOURS ?? 24 * 30) * 3600_000,
     logLevel: env.LOG_LEVEL ?? 'info',
-    rateLimitPerMinute: Number(env.COHORT_RATE_LIMIT_PER_MINUTE ?? 600),
+    rateLimits: {
+      ...DEFAULT_LIMITS,
+      restPerToken: Number(env.COHORT_RATE_LIMIT_PER_MINUTE ?? DEFAULT_LIMITS.restPerToken),
+    },
+    trustProxy: trustProxyFrom(env.COHORT_TRUST_PROXY),
   };
 }

@@ -10,6 +10,7 @@ import path from 'node:path';
 import pg from 'pg';
 import type { LoginResponse } from '../../domain/session';
 import { buildApp } from './app';
+import type { RateLimits } from './limits';
 import { openChangeBus, type ChangeBus } from './changeBus';
 import { seed } from './seedData';
 import type { Database } from './storage/database';
@@ -85,6 +86,9 @@ export async function seededStorage(
 export type TestServerOptions = {
   /** REST requests per token per minute (default: plenty for tests). */
   rateLimitPerMinute?: number;
+  /** The other limits (limits.ts), where a test needs them small. */
+  rateLimits?: Partial<RateLimits>;
+  trustProxy?: boolean | string[];
   /** Where the request log goes (none when absent). */
   logStream?: NodeJS.WritableStream;
   /** How long a sign-in lasts (default: an hour). */
@@ -108,7 +112,8 @@ export async function startTestServer(
       config: {
         tokenTtlMs: options.tokenTtlMs ?? 3600_000,
         logLevel: options.logStream ? 'info' : 'silent',
-        rateLimitPerMinute: options.rateLimitPerMinute ?? 100_000,
+        rateLimits: { restPerToken: options.rateLimitPerMinute ?? 100_000, ...options.rateLimits },
+        ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
       },
       logger: options.logStream ? { stream: options.logStream } : false,
     });

@@ -1,15 +1,12 @@
 /**
- * The REST API as a Fastify plugin under /api/v1: the operations, a rate limit per
- * token, a smaller body limit, `openapi.json` and a human-readable docs page.
+ * The REST API as a Fastify plugin under /api/v1: the operations, a smaller body limit,
+ * `openapi.json` and a human-readable docs page. (Its rate limits are the server's: limits.ts.)
  */
-import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { API_PREFIX } from '../../protocol';
-import { hashToken } from '../auth/hash';
 import type { AppContext } from '../app';
-import { bearerToken } from '../http';
 import { registerOperations } from './operation';
 import { restOperations } from './operations';
 import { openApiDocument } from './openapi';
@@ -18,29 +15,11 @@ import { openApiDocument } from './openapi';
 export const REST_BODY_LIMIT_BYTES = 1024 * 1024;
 export const API_VERSION = '1.0.0';
 
-export async function restApi(
-  api: FastifyInstance,
-  ctx: AppContext,
-  options: { rateLimitPerMinute: number },
-): Promise<void> {
+export async function restApi(api: FastifyInstance, ctx: AppContext): Promise<void> {
   const operations = restOperations(ctx);
   const document = openApiDocument(operations, API_VERSION);
 
   await api.register(async (rest) => {
-    await rest.register(rateLimit, {
-      max: options.rateLimitPerMinute,
-      timeWindow: 60_000,
-      // Per token (hashed: the key may be kept in memory), or per address without one.
-      keyGenerator: (request) => {
-        const token = bearerToken(request);
-        return token ? `token:${hashToken(token)}` : `ip:${request.ip}`;
-      },
-      errorResponseBuilder: (_request, context) => ({
-        statusCode: 429,
-        code: 'rate_limited',
-        message: `Too many requests: at most ${context.max} a minute. Retry in ${context.after}.`,
-      }),
-    });
     rest.addHook('onRoute', (route) => {
       route.bodyLimit ??= REST_BODY_LIMIT_BYTES;
     });

@@ -28,7 +28,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
       throw new ApiError(
         429,
         'too_many_attempts',
-        `Too many failed sign-ins. Try again in ${Math.ceil(seconds / 60)} minute(s).`,
+        `Too many failed sign-ins. Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`,
       );
     }
     const session = await login(ctx.db, email, password, ctx.config.tokenTtlMs);
@@ -36,7 +36,8 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
       throttle.failed(who, request.ip);
       throw new ApiError(401, 'invalid_credentials', 'The email or password is not right.');
     }
-    throttle.succeeded(who);
+    throttle.succeeded(who, request.ip);
+    ctx.knownTokens.add(session.token);
     return session;
   });
 
