@@ -1,8 +1,9 @@
 /** CSV text (RFC 4180) that spreadsheets open safely: quoted where needed, no formulas. */
 
 function cell(value: string): string {
-  // A leading = + - @ would make a spreadsheet run the cell as a formula.
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  // A leading = + - @ would make a spreadsheet run the cell as a formula; so would a tab or
+  // a line break before one (some spreadsheets drop them when they import).
+  const safe = /^[=+\-@\t\r\n]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 

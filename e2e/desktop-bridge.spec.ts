@@ -32,6 +32,10 @@ const FAKE_BRIDGE = `
       },
       clear: async () => { ls.removeItem('fake.session'); return null; },
     },
+    revocations: {
+      load: async () => ls.getItem('fake.revocations'),
+      save: async (text) => { text === null ? ls.removeItem('fake.revocations') : ls.setItem('fake.revocations', text); return null; },
+    },
     appInfo: async () => ({ version: '9.9.9', platform: 'linux', keyring: passphraseMode() ? 'basic_text' : 'os' }),
     vault: {
       state: async () => !passphraseMode() ? { mode: 'keyring' }

@@ -106,4 +106,19 @@ test('once signed in, the page connects to its own server alone', async ({ page 
   expect(await page.evaluate((url) => fetch(url).then((r) => r.status), `${SERVER_URL}/api/v1/health`)).toBe(
     200,
   );
+
+  // Signed out, another server (here: the same one under another name) is a fresh page.
+  await page.getByRole('button', { name: 'Account' }).click();
+  await page.getByRole('menuitem', { name: 'Sign out' }).click();
+  const signIn = new SignInPage(page);
+  await expect(page.getByRole('heading', { name: 'Sign in to Cohort' })).toBeVisible({ timeout: 15_000 });
+  const other = SERVER_URL.replace('127.0.0.1', 'localhost');
+  await page.getByLabel('Server address').fill(other);
+  await signIn.signIn('admin@demo.test');
+  // The page came back with the new address; signing in now works.
+  await expect(page.getByLabel('Server address')).toHaveValue(other);
+  await signIn.signIn('admin@demo.test');
+  await expect(page.getByTestId('sync-indicator')).toHaveAttribute('data-phase', 'synced', {
+    timeout: 15_000,
+  });
 });

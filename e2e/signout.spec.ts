@@ -5,7 +5,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { SignInPage } from './page-models/SignInPage';
-import { screenshot, uniqueId } from './support';
+import { screenshot, SERVER_URL, uniqueId } from './support';
 
 const LOCAL_DATA = `(async () => ({
   databases: (await indexedDB.databases()).map((d) => d.name).filter((n) => n.includes('cohort-')),
@@ -53,4 +53,33 @@ test('changes that cannot be sent are not deleted without asking', async ({ page
   await openSignOut(page);
   await expect(page.getByRole('heading', { name: 'Sign in to Cohort' })).toBeVisible({ timeout: 15_000 });
   expect((await page.evaluate<LocalData>(LOCAL_DATA)).databases).toEqual([]);
+});
+
+test('a sign-out that cannot reach the server ends the token there at the next connection', async ({
+  page,
+  context,
+}) => {
+  await SignInPage.signedIn(page);
+  const { token } = JSON.parse(
+    (await page.evaluate(() => localStorage.getItem('cohort.session'))) ?? '{}',
+  ) as {
+    token: string;
+  };
+  const me = () =>
+    fetch(`${SERVER_URL}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
+  expect(await me()).toBe(200);
+  await context.setOffline(true);
+  await expect(page.getByTestId('sync-indicator')).toHaveAttribute('data-phase', 'offline');
+  await openSignOut(page);
+  await expect(page.getByRole('heading', { name: 'Sign in to Cohort' })).toBeVisible({ timeout: 15_000 });
+  // The server never heard of the sign-out: the token still works there, for now.
+  expect(await me()).toBe(200);
+
+  await context.setOffline(false);
+  await new SignInPage(page).signIn('admin@demo.test');
+  await expect(page.getByTestId('sync-indicator')).toHaveAttribute('data-phase', 'synced', {
+    timeout: 15_000,
+  });
+  await expect.poll(me, { timeout: 10_000 }).toBe(401);
+  expect(await page.evaluate(() => localStorage.getItem('cohort.revocations'))).toBeNull();
 });

@@ -23,6 +23,9 @@ export const IPC_CHANNELS = {
   'session:load': z.tuple([]),
   'session:save': z.tuple([sessionText]),
   'session:clear': z.tuple([]),
+  /** Sign-outs that could not reach their server: kept like the session, revoked at the next connection. */
+  'revocations:load': z.tuple([]),
+  'revocations:save': z.tuple([sessionText.nullable()]),
   'app:info': z.tuple([]),
   /** How this laptop's secrets are protected: the OS keyring, or a passphrase (and whether it was given). */
   'vault:state': z.tuple([]),
@@ -60,6 +63,8 @@ export type IpcResults = {
   'session:load': string | null;
   'session:save': null;
   'session:clear': null;
+  'revocations:load': string | null;
+  'revocations:save': null;
   'app:info': { version: string; platform: string; keyring: 'os' | 'basic_text' | 'unavailable' };
   'vault:state': VaultState;
   'vault:set-passphrase': null;
@@ -92,6 +97,10 @@ export type CohortBridge = {
     load(): Promise<string | null>;
     save(sessionJson: string): Promise<null>;
     clear(): Promise<null>;
+  };
+  revocations: {
+    load(): Promise<string | null>;
+    save(text: string | null): Promise<null>;
   };
   appInfo(): Promise<IpcResults['app:info']>;
   vault: {

@@ -5,6 +5,7 @@ import { AppLayout } from './components/AppLayout';
 import { UnlockScreen } from './components/UnlockScreen';
 import { narrowConnectionsTo } from './data/connectPolicy';
 import { DataProvider } from './data/DataProvider';
+import { revocationStore, revokePending } from './data/revocations';
 import { loadSession } from './data/sessionPersistence';
 import { choosePassphrase, protection, unlock } from './data/vault';
 import { ClientDetailScreen } from './features/clients/ClientDetailScreen';
@@ -42,6 +43,8 @@ export function App() {
 
   useEffect(() => {
     if (gate !== 'open') return;
+    // Sign-outs that could not reach their server end their tokens now, if they can.
+    void revokePending(revocationStore()).catch(() => undefined);
     loadSession()
       .then((stored) => stored && signedIn(stored))
       .finally(() => setRestoring(false));

@@ -185,19 +185,25 @@ void app.whenReady().then(async () => {
   });
   const handlers: IpcHandlers = {
     'session:load': async () => {
-      const json = await secrets.loadSession();
+      const json = await secrets.load('session');
       signedInOrigin = sessionServerOrigin(json);
       return json;
     },
     'session:save': async (json) => {
-      await secrets.saveSession(json);
+      await secrets.save('session', json);
       signedInOrigin = sessionServerOrigin(json);
       return null;
     },
     'session:clear': async () => {
-      await secrets.clearSession();
+      await secrets.clear('session');
       signedInOrigin = null;
       await clearBrowsingData(session.defaultSession);
+      return null;
+    },
+    'revocations:load': () => secrets.load('revocations'),
+    'revocations:save': async (text) => {
+      if (text === null) await secrets.clear('revocations');
+      else await secrets.save('revocations', text);
       return null;
     },
     'vault:state': () => secrets.state(),

@@ -57,8 +57,8 @@ describe('secrets with an OS keyring', () => {
     const dir = folder();
     const store = createSecretStore(dir, builtInKey, { protection: 'keyring' });
     expect(await store.state()).toEqual({ mode: 'keyring' });
-    await store.saveSession(SESSION);
-    expect(await store.loadSession()).toBe(SESSION);
+    await store.save('session', SESSION);
+    expect(await store.load('session')).toBe(SESSION);
     const { key } = await store.keyFor('cohort-abc-admin');
     expect(Buffer.from(key, 'base64')).toHaveLength(32);
     expect(
@@ -67,8 +67,8 @@ describe('secrets with an OS keyring', () => {
     expect((await store.keyFor('cohort-abc-viewer')).key).not.toBe(key);
     await store.forget('cohort-abc-admin');
     expect((await store.keyFor('cohort-abc-admin')).key).not.toBe(key);
-    await store.clearSession();
-    expect(await store.loadSession()).toBeNull();
+    await store.clear('session');
+    expect(await store.load('session')).toBeNull();
     await expect(store.keyFor('../../etc/passwd')).rejects.toThrow('Not a database name');
   });
 
@@ -90,7 +90,8 @@ describe('secrets without a keyring (basic_text): behind a passphrase', () => {
     const dir = folder();
     const store = passphraseStore(dir);
     expect(await store.state()).toEqual({ mode: 'passphrase', state: 'unset', legacy: false });
-    await expect(store.saveSession(SESSION)).rejects.toThrow('locked');
+    await expect(store.save('session', SESSION)).rejects.toThrow('locked');
+    await expect(store.save('revocations', '[]')).rejects.toThrow('locked');
     await expect(store.keyFor('cohort-abc-admin')).rejects.toThrow('locked');
     expect(fs.readdirSync(dir)).toEqual([]);
     await expect(store.setPassphrase('too short')).rejects.toThrow('at least 10');
@@ -100,20 +101,22 @@ describe('secrets without a keyring (basic_text): behind a passphrase', () => {
     const dir = folder();
     const store = passphraseStore(dir);
     await store.setPassphrase('correct horse battery');
-    await store.saveSession(SESSION);
+    await store.save('session', SESSION);
+    await store.save('revocations', JSON.stringify([{ token: 'tok-to-revoke-later' }]));
     const { key } = await store.keyFor('cohort-abc-admin');
     const copy = readableWithBuiltInKey(dir);
     expect(copy).not.toContain('tok-secret-30-days');
+    expect(copy).not.toContain('tok-to-revoke-later');
     expect(copy).not.toContain(key);
 
     // The next start: locked until the passphrase is given.
     const restarted = passphraseStore(dir);
     expect(await restarted.state()).toMatchObject({ state: 'locked' });
-    await expect(restarted.loadSession()).rejects.toThrow('locked');
+    await expect(restarted.load('session')).rejects.toThrow('locked');
     await expect(restarted.unlock('wrong horse battery')).rejects.toBeInstanceOf(WrongPassphrase);
     await restarted.unlock('correct horse battery');
     expect(await restarted.state()).toMatchObject({ state: 'unlocked' });
-    expect(await restarted.loadSession()).toBe(SESSION);
+    expect(await restarted.load('session')).toBe(SESSION);
     expect(await restarted.keyFor('cohort-abc-admin')).toEqual({ key });
   });
 
@@ -121,7 +124,7 @@ describe('secrets without a keyring (basic_text): behind a passphrase', () => {
     const dir = folder();
     const store = passphraseStore(dir);
     await store.setPassphrase('correct horse battery');
-    await store.saveSession(SESSION);
+    await store.save('session', SESSION);
     const before = await store.keyFor('cohort-abc-admin');
     const stolen = fs.mkdtempSync(path.join(os.tmpdir(), 'cohort-stolen-'));
     fs.cpSync(dir, stolen, { recursive: true });
@@ -145,7 +148,7 @@ describe('secrets without a keyring (basic_text): behind a passphrase', () => {
     const restarted = passphraseStore(dir);
     await expect(restarted.unlock('correct horse battery')).rejects.toBeInstanceOf(WrongPassphrase);
     await restarted.unlock('staple battery horse');
-    expect(await restarted.loadSession()).toBe(SESSION);
+    expect(await restarted.load('session')).toBe(SESSION);
     expect(readableWithBuiltInKey(dir)).not.toContain(before.key);
     expect(fs.readdirSync(dir).filter((f) => f.includes('.g1.'))).toEqual([]);
   });
@@ -154,13 +157,13 @@ describe('secrets without a keyring (basic_text): behind a passphrase', () => {
     const dir = folder();
     const store = passphraseStore(dir);
     await store.setPassphrase('correct horse battery');
-    await store.saveSession(SESSION);
+    await store.save('session', SESSION);
     const { key } = await store.keyFor('cohort-abc-admin');
     // The new generation's files were written, the vault not yet (a crash between the two).
     fs.writeFileSync(path.join(dir, 'session.g2.sealed.json'), '{"v":1,"iv":"","data":"","tag":""}');
     const restarted = passphraseStore(dir);
     await restarted.unlock('correct horse battery');
-    expect(await restarted.loadSession()).toBe(SESSION);
+    expect(await restarted.load('session')).toBe(SESSION);
     expect(await restarted.keyFor('cohort-abc-admin')).toEqual({ key });
     // The unfinished generation is cleared away.
     expect(fs.existsSync(path.join(dir, 'session.g2.sealed.json'))).toBe(false);
@@ -170,13 +173,13 @@ describe('secrets without a keyring (basic_text): behind a passphrase', () => {
     const dir = folder();
     // An earlier Cohort on this laptop: the session and a database key under safeStorage's basic_text.
     const earlier = createSecretStore(dir, builtInKey, { protection: 'keyring' });
-    await earlier.saveSession(SESSION);
+    await earlier.save('session', SESSION);
     const { key: old } = await earlier.keyFor('cohort-abc-admin');
 
     const store = passphraseStore(dir);
     expect(await store.state()).toEqual({ mode: 'passphrase', state: 'unset', legacy: true });
     await store.setPassphrase('correct horse battery');
-    expect(await store.loadSession()).toBe(SESSION);
+    expect(await store.load('session')).toBe(SESSION);
     const keys = await store.keyFor('cohort-abc-admin');
     expect(keys.older).toEqual([old]);
     expect(keys.key).not.toBe(old);
@@ -189,11 +192,11 @@ describe('secrets without a keyring (basic_text): behind a passphrase', () => {
     const dir = folder();
     const store = passphraseStore(dir);
     await store.setPassphrase('correct horse battery');
-    await store.saveSession(SESSION);
+    await store.save('session', SESSION);
     const { key } = await store.keyFor('cohort-abc-admin');
     await store.forget('cohort-abc-admin');
-    await store.clearSession();
-    expect(await store.loadSession()).toBeNull();
+    await store.clear('session');
+    expect(await store.load('session')).toBeNull();
     expect((await store.keyFor('cohort-abc-admin')).key).not.toBe(key);
   });
 });

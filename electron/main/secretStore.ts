@@ -34,6 +34,13 @@ export type Encryptor = {
 
 export type Protection = 'keyring' | 'passphrase';
 
+/**
+ * The secrets besides the database keys: the signed-in session, and the tokens of
+ * sign-outs that could not reach their server (revoked at the next connection).
+ */
+export type SecretName = 'session' | 'revocations';
+const SECRET_NAMES: SecretName[] = ['session', 'revocations'];
+
 /** A database's key (base64), and the keys some of its pages may still be sealed with. */
 export type DatabaseKeys = { key: string; older?: string[] };
 
@@ -123,10 +130,10 @@ export function createSecretStore(
   const keysDir = path.join(dir, 'keys');
   const files = {
     vault: path.join(dir, 'vault.json'),
-    sealedSession: (generation: number) => path.join(dir, `session.g${generation}.sealed.json`),
+    sealed: (name: SecretName, generation: number) => path.join(dir, `${name}.g${generation}.sealed.json`),
     sealedKey: (name: string, generation: number) => path.join(keysDir, `${name}.g${generation}.sealed.json`),
     // Kept by safeStorage: in keyring mode, and by earlier versions on laptops without one.
-    session: path.join(dir, 'session.bin'),
+    kept: (name: SecretName) => path.join(dir, `${name}.bin`),
     key: (name: string) => path.join(keysDir, `${name}.bin`),
     // An earlier version's passphrase per database (wrapped key).
     passKey: (name: string) => path.join(keysDir, `${name}.pass.json`),
@@ -183,13 +190,13 @@ export function createSecretStore(
       JSON.stringify(seal(at.key, JSON.stringify(keys), `key:${name}`)),
     );
 
-  async function readSealedSession(at: Sealer): Promise<string | null> {
-    const text = await readText(files.sealedSession(at.generation));
-    return text === null ? null : open(at.key, JSON.parse(text) as Sealed, 'session');
+  async function readSealed(at: Sealer, name: SecretName): Promise<string | null> {
+    const text = await readText(files.sealed(name, at.generation));
+    return text === null ? null : open(at.key, JSON.parse(text) as Sealed, name);
   }
 
-  const writeSealedSession = (at: Sealer, json: string) =>
-    writeAtomically(files.sealedSession(at.generation), JSON.stringify(seal(at.key, json, 'session')));
+  const writeSealed = (at: Sealer, name: SecretName, text: string) =>
+    writeAtomically(files.sealed(name, at.generation), JSON.stringify(seal(at.key, text, name)));
 
   /** The database names with a key file ending in `suffix`. */
   async function namesWith(suffix: string): Promise<string[]> {
@@ -215,7 +222,7 @@ export function createSecretStore(
   }
 
   async function hasLegacy(): Promise<boolean> {
-    if ((await readText(files.session)) !== null) return true;
+    if ((await readText(files.kept('session'))) !== null) return true;
     return (await namesWith('.bin')).length > 0 || (await namesWith('.pass.json')).length > 0;
   }
 
@@ -225,11 +232,12 @@ export function createSecretStore(
    * for rotation, and deletes the old files.
    */
   async function sealLegacy(at: Sealer, passphrase: string): Promise<void> {
-    const session = await fs.readFile(files.session).catch(() => null);
-    if (session) {
-      const json = (await encryptor.decryptStringAsync(session).catch(() => null))?.result;
-      if (json) await writeSealedSession(at, json);
-      await fs.rm(files.session, { force: true });
+    for (const name of SECRET_NAMES) {
+      const kept = await fs.readFile(files.kept(name)).catch(() => null);
+      if (!kept) continue;
+      const text = (await encryptor.decryptStringAsync(kept).catch(() => null))?.result;
+      if (text) await writeSealed(at, name, text);
+      await fs.rm(files.kept(name), { force: true });
     }
     for (const name of await namesWith('.bin')) {
       const old = await encryptor.decryptStringAsync(await fs.readFile(files.key(name))).catch(() => null);
@@ -291,8 +299,10 @@ export function createSecretStore(
       const made = await newVault(next, vault.generation + 1);
       const at = { key: made.key, generation: made.vault.generation };
       // The new generation first, the vault last (see VaultFile), the old generation after.
-      const session = await readSealedSession(old);
-      if (session !== null) await writeSealedSession(at, session);
+      for (const name of SECRET_NAMES) {
+        const text = await readSealed(old, name);
+        if (text !== null) await writeSealed(at, name, text);
+      }
       for (const name of await namesWith(`.g${old.generation}.sealed.json`)) {
         const held = await readSealedKey(old, name);
         if (held)
@@ -303,38 +313,37 @@ export function createSecretStore(
       await dropOtherGenerations(at.generation);
     },
 
-    async loadSession(): Promise<string | null> {
-      if (keyring) {
-        const data = await fs.readFile(files.session).catch(() => null);
-        if (!data || !(await encryptor.isAsyncEncryptionAvailable())) return null;
-        try {
-          const { result, shouldReEncrypt } = await encryptor.decryptStringAsync(data);
-          if (shouldReEncrypt)
-            await writeAtomically(files.session, await encryptor.encryptStringAsync(result));
-          return result;
-        } catch {
-          // Unreadable (another machine's keyring, a corrupted file): sign in again.
-          await fs.rm(files.session, { force: true });
-          return null;
-        }
+    /** A secret as stored (null when there is none). */
+    async load(name: SecretName): Promise<string | null> {
+      if (!keyring) return readSealed(current(), name);
+      const file = files.kept(name);
+      const data = await fs.readFile(file).catch(() => null);
+      if (!data || !(await encryptor.isAsyncEncryptionAvailable())) return null;
+      try {
+        const { result, shouldReEncrypt } = await encryptor.decryptStringAsync(data);
+        if (shouldReEncrypt) await writeAtomically(file, await encryptor.encryptStringAsync(result));
+        return result;
+      } catch {
+        // Unreadable (another machine's keyring, a corrupted file): as if there were none.
+        await fs.rm(file, { force: true });
+        return null;
       }
-      return readSealedSession(current());
     },
 
-    async saveSession(json: string): Promise<void> {
-      if (keyring) {
-        if (!(await encryptor.isAsyncEncryptionAvailable())) {
-          throw new Error('The OS cannot encrypt the session on this computer.');
-        }
-        await writeAtomically(files.session, await encryptor.encryptStringAsync(json));
+    async save(name: SecretName, text: string): Promise<void> {
+      if (!keyring) {
+        await writeSealed(current(), name, text);
         return;
       }
-      await writeSealedSession(current(), json);
+      if (!(await encryptor.isAsyncEncryptionAvailable())) {
+        throw new Error('The OS cannot encrypt secrets on this computer.');
+      }
+      await writeAtomically(files.kept(name), await encryptor.encryptStringAsync(text));
     },
 
-    async clearSession(): Promise<void> {
-      await fs.rm(files.session, { force: true });
-      if (unlocked) await fs.rm(files.sealedSession(unlocked.generation), { force: true });
+    async clear(name: SecretName): Promise<void> {
+      await fs.rm(files.kept(name), { force: true });
+      if (unlocked) await fs.rm(files.sealed(name, unlocked.generation), { force: true });
     },
 
     /** The key of database `name` (made the first time), with the keys it replaces while those may still seal pages. */

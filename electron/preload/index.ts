@@ -21,6 +21,10 @@ const bridge = {
     save: (sessionJson: string) => invoke('session:save', sessionJson),
     clear: () => invoke('session:clear'),
   },
+  revocations: {
+    load: () => invoke('revocations:load'),
+    save: (text: string | null) => invoke('revocations:save', text),
+  },
   appInfo: () => invoke('app:info'),
   vault: {
     state: () => invoke('vault:state'),

@@ -3,7 +3,7 @@
  * desktop app's header, the built page's meta tag) allows any https server and this
  * computer, since the user chooses the server when signing in; this adds a second policy
  * for the session, and a browser enforces both. A policy cannot be widened again: signing
- * out reloads the page (widenAfterSignOut).
+ * in to another server later loads the page afresh (the sign-in screen does).
  */
 
 let narrowedTo: string | null = null;
@@ -22,9 +22,4 @@ export function narrowConnectionsTo(serverUrl: string): void {
   meta.content = `connect-src 'self' ${origin}${dev}`;
   document.head.append(meta);
   narrowedTo = origin;
-}
-
-/** After signing out: a page held to the old server is loaded afresh, so another server can be chosen. */
-export function widenAfterSignOut(): void {
-  if (narrowedTo !== null) window.location.reload();
 }

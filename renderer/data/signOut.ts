@@ -4,12 +4,12 @@
  * cannot be sent (no server), the user decides: stay, or sign out and lose them.
  */
 import { useMemo } from 'react';
-import { createApiClient } from '../../sync/client/api';
+import { ApiRequestError, createApiClient } from '../../sync/client/api';
 import { useSessionStore, type Session } from '../stores';
 import { useData } from './DataProvider';
 import { forgetDatabaseKey } from './keys';
 import { deleteIndexedDb, forgetNotes } from './localDatabases';
-import { widenAfterSignOut } from './connectPolicy';
+import { revocationStore, revokeLater } from './revocations';
 import { clearSession } from './sessionPersistence';
 
 /** How long sign-out waits for waiting changes to reach the server. */
@@ -29,7 +29,7 @@ export function useSignOut(session: Session) {
         await new Promise((r) => setTimeout(r, 200));
         return sync.status$.value.pending;
       },
-      /** Deletes the local data and signs out (the server forgets the token when it can be reached). */
+      /** Deletes the local data and signs out (the server forgets the token now, or at the next connection). */
       async wipeAndSignOut(): Promise<void> {
         await sync.stop();
         const name = db.name;
@@ -41,10 +41,13 @@ export function useSignOut(session: Session) {
         await forgetDatabaseKey(name);
         await createApiClient({ serverUrl: session.serverUrl, token: session.token })
           .logout()
-          .catch(() => undefined);
+          .catch(async (error: unknown) => {
+            // Not reached (401 means it is over already): the token is ended at the next connection.
+            if (!(error instanceof ApiRequestError && error.status === 401))
+              await revokeLater(revocationStore(), session.serverUrl, session.token).catch(() => undefined);
+          });
         await clearSession();
         signedOut();
-        widenAfterSignOut();
       },
     }),
     [db, sync, session, signedOut],

@@ -18,7 +18,7 @@ import type { Database } from './storage/database';
 export type AppContext = {
   db: Database;
   bus: ChangeBus;
-  config: Pick<ServerConfig, 'tokenTtlMs'>;
+  config: Pick<ServerConfig, 'tokenTtlMs'> & Partial<Pick<ServerConfig, 'sessionIdleMs'>>;
   /** Open event streams, by the token that opened them: shutdown and revocations end them. */
   streams: Map<() => void, string>;
   /** Tokens known to be valid: their requests count against their own budget, not their address's. */
@@ -28,10 +28,11 @@ export type AppContext = {
 export type AppOptions = {
   db: Database;
   bus: ChangeBus;
-  config: Pick<ServerConfig, 'tokenTtlMs' | 'logLevel'> & {
-    rateLimits?: Partial<RateLimits>;
-    trustProxy?: ServerConfig['trustProxy'];
-  };
+  config: Pick<ServerConfig, 'tokenTtlMs' | 'logLevel'> &
+    Partial<Pick<ServerConfig, 'sessionIdleMs'>> & {
+      rateLimits?: Partial<RateLimits>;
+      trustProxy?: ServerConfig['trustProxy'];
+    };
   /** Log requests (secrets redacted); a stream instead of stdout, for tests that read the log. */
   logger?: boolean | { stream: NodeJS.WritableStream };
 };
@@ -141,7 +142,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorateRequest('auth', null);
   app.addHook('preHandler', async (request) => {
     const token = bearerToken(request);
-    request.auth = token ? await authenticate(ctx.db, token) : null;
+    request.auth = token ? await authenticate(ctx.db, token, ctx.config) : null;
   });
 
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {

@@ -4,10 +4,11 @@
  * when it is embedded: only one process can open it).
  *
  *   org:add <id> <name>
- *   user:add --org <id> --email <email> --role admin|practitioner|viewer [--name <name>]   (password on stdin)
+ *   user:add --org <id> --email <email> --role admin|practitioner|viewer [--name <name>] [--move]   (password on stdin;
+ *            --move: the email belongs to another organisation, and moves here)
  *   user:list
  *   sessions:revoke <email>
- *   token:add --org <id> --name <name> --permissions <p1,p2,…>   (prints the secret once)
+ *   token:add --org <id> --name <name> --permissions <p1,p2,…> [--expires YYYY-MM-DD]   (prints the secret once)
  *   token:list [--org <id>]
  *   token:revoke <token id>
  */
@@ -41,6 +42,8 @@ const { values, positionals } = parseArgs({
     role: { type: 'string' },
     name: { type: 'string' },
     permissions: { type: 'string' },
+    move: { type: 'boolean' },
+    expires: { type: 'string' },
   },
 });
 
@@ -58,6 +61,7 @@ try {
           role: values.role ?? '',
           name: values.name ?? '',
           password: await readStdin(),
+          move: values.move === true,
         }),
       );
       break;
@@ -76,6 +80,7 @@ try {
             .split(',')
             .map((p) => p.trim())
             .filter(Boolean),
+          ...(values.expires === undefined ? {} : { expires: values.expires }),
         }),
       );
       break;

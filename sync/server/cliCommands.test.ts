@@ -47,6 +47,30 @@ describe('server CLI commands', () => {
     );
   });
 
+  it('moves an existing email to another organisation only when told to, ending their sign-ins', async () => {
+    const user = {
+      organizationId: 'org-other',
+      email: 'viewer@demo.test',
+      name: 'Vic',
+      role: 'viewer',
+      password: 'a new long password',
+    };
+    const { token } = await server.login('viewer@demo.test');
+    await expect(addUser(server.db, user)).rejects.toThrow('belongs to org-demo');
+    // Nothing changed: the same organisation, the same password, the sign-in still works.
+    expect((await server.login('viewer@demo.test')).organization.id).toBe('org-demo');
+    const me = () =>
+      fetch(`${server.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } }).then(
+        (r) => r.status,
+      );
+    expect(await me()).toBe(200);
+    expect(await addUser(server.db, { ...user, move: true })).toContain('moved from org-demo');
+    expect(await me()).toBe(401);
+    expect((await server.login('viewer@demo.test', 'a new long password')).organization.id).toBe('org-other');
+    // Back, for the other tests.
+    await addUser(server.db, { ...user, organizationId: 'org-demo', password: 'cohort-demo', move: true });
+  });
+
   it('revokes every session of a user', async () => {
     const { token } = await server.login('viewer@demo.test');
     expect(await revokeSessions(server.db, 'viewer@demo.test')).toMatch(/Revoked [1-9]\d* session/);

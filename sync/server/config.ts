@@ -7,8 +7,10 @@ export type ServerConfig = {
   /** PostgreSQL when set; otherwise the embedded storage in `dataDir`. */
   databaseUrl: string | undefined;
   dataDir: string;
-  /** How long a sign-in token lives. */
+  /** How long a sign-in lasts at most, however much it is used. */
   tokenTtlMs: number;
+  /** How long a sign-in lasts without use. */
+  sessionIdleMs: number;
   logLevel: string;
   /** Requests per minute, by whom (limits.ts). */
   rateLimits: RateLimits;
@@ -44,7 +46,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     port,
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: path.resolve(env.COHORT_DATA_DIR ?? './data'),
-    tokenTtlMs: Number(env.COHORT_TOKEN_TTL_HOURS ?? 24 * 30) * 3600_000,
+    tokenTtlMs: Number(env.COHORT_TOKEN_TTL_HOURS ?? 24 * 90) * 3600_000,
+    sessionIdleMs: Number(env.COHORT_SESSION_IDLE_HOURS ?? 24 * 30) * 3600_000,
     logLevel: env.LOG_LEVEL ?? 'info',
     rateLimits: {
       ...DEFAULT_LIMITS,

@@ -47,10 +47,11 @@ describe('request limits', () => {
   });
 
   it('a token’s sync budget is its own: another token goes on', async () => {
-    server = await startTestServer('embedded', { rateLimits: { syncPerToken: 3 } });
-    const one = (await server.login('admin@demo.test')).token;
-    const two = (await server.login('viewer@demo.test')).token;
-    const pull = (token: string) => get(`${server.url}/api/v1/sync/groups/pull`, token);
+    const running = await startTestServer('embedded', { rateLimits: { syncPerToken: 3 } });
+    server = running;
+    const one = (await running.login('admin@demo.test')).token;
+    const two = (await running.login('viewer@demo.test')).token;
+    const pull = (token: string) => get(`${running.url}/api/v1/sync/groups/pull`, token);
     const statuses = [];
     for (let i = 0; i < 4; i++) statuses.push((await pull(one)).status);
     expect(statuses).toEqual([200, 200, 200, 429]);

@@ -93,6 +93,8 @@ export type TestServerOptions = {
   logStream?: NodeJS.WritableStream;
   /** How long a sign-in lasts (default: an hour). */
   tokenTtlMs?: number;
+  /** How long a sign-in lasts without use (default: the server's). */
+  sessionIdleMs?: number;
 };
 
 export async function startTestServer(
@@ -111,6 +113,7 @@ export async function startTestServer(
       bus,
       config: {
         tokenTtlMs: options.tokenTtlMs ?? 3600_000,
+        ...(options.sessionIdleMs === undefined ? {} : { sessionIdleMs: options.sessionIdleMs }),
         logLevel: options.logStream ? 'info' : 'silent',
         rateLimits: { restPerToken: options.rateLimitPerMinute ?? 100_000, ...options.rateLimits },
         ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),

@@ -10,6 +10,7 @@ import {
 } from '../../../sync/client/api';
 import { LanguageSwitch } from '../../components/LanguageSwitch';
 import { connectionsHeldTo } from '../../data/connectPolicy';
+import { revocationStore, revokePending } from '../../data/revocations';
 import { lastServerUrl, rememberServerUrl, saveSession } from '../../data/sessionPersistence';
 import { choosePassphrase, needsPassphraseChoice } from '../../data/vault';
 import { useSessionStore, type Session } from '../../stores';
@@ -32,6 +33,7 @@ export function SignInScreen() {
     rememberServerUrl(session.serverUrl);
     await saveSession(session);
     signedIn(session);
+    void revokePending(revocationStore()).catch(() => undefined);
   };
 
   const submit = async (values: SignInValues) => {
@@ -41,7 +43,9 @@ export function SignInScreen() {
       const serverUrl = normalizeServerUrl(values.serverUrl);
       const held = connectionsHeldTo();
       if (held && held !== new URL(serverUrl).origin) {
-        setError(t('signIn.errors.otherServer', { server: held }));
+        // This page may reach the server it was signed in to alone: a fresh page, with the new address.
+        rememberServerUrl(serverUrl);
+        window.location.reload();
         return;
       }
       const response = await createApiClient({ serverUrl }).login(values.email, values.password);

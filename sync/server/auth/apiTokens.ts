@@ -18,9 +18,11 @@ export type ApiToken = {
   createdAt: number;
   lastUsedAt: number | null;
   revokedAt: number | null;
+  /** When it stops working by itself; null: when it is revoked. */
+  expiresAt: number | null;
 };
 
-export type NewApiToken = { name: string; permissions: Permission[] };
+export type NewApiToken = { name: string; permissions: Permission[]; expiresAt?: number | null };
 
 type Row = {
   id: string;
@@ -30,6 +32,7 @@ type Row = {
   created_at: unknown;
   last_used_at: unknown;
   revoked_at: unknown;
+  expires_at: unknown;
 };
 
 function toApiToken(row: Row): ApiToken {
@@ -41,10 +44,11 @@ function toApiToken(row: Row): ApiToken {
     createdAt: toNumber(row.created_at),
     lastUsedAt: row.last_used_at === null ? null : toNumber(row.last_used_at),
     revokedAt: row.revoked_at === null ? null : toNumber(row.revoked_at),
+    expiresAt: row.expires_at === null || row.expires_at === undefined ? null : toNumber(row.expires_at),
   };
 }
 
-const COLUMNS = 'id, name, organization_id, permissions, created_at, last_used_at, revoked_at';
+const COLUMNS = 'id, name, organization_id, permissions, created_at, last_used_at, revoked_at, expires_at';
 
 export function isApiToken(token: string): boolean {
   return token.startsWith(API_TOKEN_PREFIX);
@@ -60,9 +64,17 @@ export async function createApiToken(
   const id = `tok_${crypto.randomBytes(8).toString('hex')}`;
   const permissions = [...new Set(input.permissions)].sort();
   const rows = await db.query<Row>(
-    `INSERT INTO api_tokens (id, organization_id, name, token_hash, permissions, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
-    [id, organizationId, input.name, hashToken(token), JSON.stringify(permissions), Date.now()],
+    `INSERT INTO api_tokens (id, organization_id, name, token_hash, permissions, created_at, expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
+    [
+      id,
+      organizationId,
+      input.name,
+      hashToken(token),
+      JSON.stringify(permissions),
+      Date.now(),
+      input.expiresAt ?? null,
+    ],
   );
   const row = rows[0];
   if (!row) throw new Error('The token was not stored.');
@@ -92,7 +104,7 @@ export async function revokeApiToken(db: Sql, id: string, organizationId?: strin
   return rows[0]?.token_hash ?? null;
 }
 
-/** The live token behind a secret, marking it used; null when unknown or revoked. */
+/** The live token behind a secret, marking it used; null when unknown, revoked or expired. */
 export async function authenticateApiToken(
   db: Sql,
   token: string,
@@ -100,9 +112,10 @@ export async function authenticateApiToken(
   const tokenHash = hashToken(token);
   const rows = await db.query<Row & { organization_name: string }>(
     `UPDATE api_tokens t SET last_used_at = $2 FROM organizations o
-     WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND o.id = t.organization_id
+     WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2)
+       AND o.id = t.organization_id
      RETURNING t.id, t.name, t.organization_id, t.permissions, t.created_at, t.last_used_at, t.revoked_at,
-       o.name AS organization_name`,
+       t.expires_at, o.name AS organization_name`,
     [tokenHash, Date.now()],
   );
   const row = rows[0];

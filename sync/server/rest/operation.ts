@@ -65,6 +65,7 @@ const MESSAGES: Record<string, string> = {
   'phone.invalid': 'That is not a phone number.',
   'date.invalid': 'Not a real calendar date (YYYY-MM-DD).',
   'endDate.beforeStart': 'The end date is before the start date.',
+  'expiresAt.outOfRange': 'The expiry is in the past, or more than five years ahead.',
 };
 
 export function validate<T>(schema: z.ZodType<T>, value: unknown, where: 'body' | 'query' | 'path'): T {

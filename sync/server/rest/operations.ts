@@ -572,5 +572,6 @@ function publicToken(t: Awaited<ReturnType<typeof listApiTokens>>[number]) {
     createdAt: t.createdAt,
     lastUsedAt: t.lastUsedAt,
     revokedAt: t.revokedAt,
+    expiresAt: t.expiresAt,
   };
 }

@@ -98,10 +98,24 @@ export const memberPatchBody = z
   .partial()
   .strict();
 
+/** The longest an API token may be made to last: a token that ends is the safer token. */
+export const TOKEN_EXPIRY_MAX_MS = 5 * 365 * 24 * 3600_000;
+
 export const tokenCreateBody = z
   .object({
     name: z.string().trim().min(1).max(100).refine(isPlainText, 'name.invalidCharacters'),
     permissions: z.array(z.enum(PERMISSIONS)).min(1).max(PERMISSIONS.length),
+    expiresAt: z
+      .number()
+      .int()
+      .nullable()
+      .optional()
+      .refine((at) => at == null || (at > Date.now() && at <= Date.now() + TOKEN_EXPIRY_MAX_MS), {
+        message: 'expiresAt.outOfRange',
+      })
+      .describe(
+        'When the token stops working by itself (ms since the epoch, within five years); absent: when revoked.',
+      ),
   })
   .strict();
 
@@ -183,6 +197,7 @@ export const apiToken = z.object({
   createdAt: timestamp,
   lastUsedAt: timestamp.nullable(),
   revokedAt: timestamp.nullable(),
+  expiresAt: timestamp.nullable(),
 });
 export const tokenCreated = z.object({
   token: z.string().describe('The secret: shown this once, stored only as a hash.'),

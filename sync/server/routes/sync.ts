@@ -129,7 +129,7 @@ export async function syncRoutes(app: FastifyInstance, ctx: AppContext): Promise
     // process) or expired ends the stream within a heartbeat; a sign-out here ends it at once.
     const heartbeat = setInterval(() => {
       res.write(': heartbeat\n\n');
-      void authenticate(ctx.db, token).then(
+      void authenticate(ctx.db, token, ctx.config).then(
         (still) => {
           if (!still) end();
         },
