@@ -15,6 +15,7 @@
  * that tab lets go (Web Locks), and is told so. The desktop app has one window anyway.
  */
 import {
+  ensureRxStorageInstanceParamsAreCorrect,
   getPrimaryFieldOfPrimaryKey,
   RXDB_VERSION,
   type RxStorage,
@@ -27,6 +28,13 @@ import type { PageKey } from './pageCodec';
 import { logDatabaseName, PageLog, type IndexedDbEnvironment } from './pageLog';
 
 export const COHORT_STORAGE_NAME = 'cohort-pages';
+
+/**
+ * The RxDB release this storage was written and tested against (its contract tests,
+ * contract.test.ts). Another installed release is refused at the first database, with
+ * what to do, rather than trusted: RxDB's storage interface may change between releases.
+ */
+export const TESTED_RXDB_VERSION = '17.6.0';
 
 /** How long writes pause before an erasure's compaction (a burst of deletions is compacted once). */
 export const ERASURE_AFTER_MS = 1_000;
@@ -103,9 +111,16 @@ export function getCohortStorage(options: CohortStorageOptions = {}): CohortStor
 
   return {
     name: COHORT_STORAGE_NAME,
-    rxdbVersion: RXDB_VERSION,
+    rxdbVersion: TESTED_RXDB_VERSION,
     // RxDB's typings are generic over the document type; this storage holds any document.
     async createStorageInstance<T>(params: RxStorageInstanceCreationParams<T, object>) {
+      if (RXDB_VERSION !== TESTED_RXDB_VERSION) {
+        throw new Error(
+          `Cohort's storage is tested with RxDB ${TESTED_RXDB_VERSION}, but ${RXDB_VERSION} is installed: ` +
+            'run renderer/data/storage/contract.test.ts against it, then raise TESTED_RXDB_VERSION.',
+        );
+      }
+      ensureRxStorageInstanceParamsAreCorrect(params);
       const p = params as unknown as RxStorageInstanceCreationParams<Doc, object>;
       if (p.schema.attachments) throw new Error('Cohort stores no attachments.');
       let database = databases.get(p.databaseName);

@@ -44,7 +44,7 @@ export class CollectionHandle {
     schema: RxJsonSchema<Doc>,
     private readonly primaryPath: string,
     private readonly log: PageLog,
-    logOpened: Promise<unknown>,
+    private readonly logOpened: Promise<unknown>,
     /**
      * Told when a write erased something the log still holds in an earlier page: a
      * document deleted, or a version with fields the new one lacks. The database then
@@ -180,8 +180,9 @@ export class CollectionHandle {
     return this.enqueue(() => this.compact(true));
   }
 
-  /** Deletes the collection's log (RxDB's remove()). */
+  /** Deletes the collection's log (RxDB's remove()): once the log is open, whether or not the collection was read. */
   async drop(): Promise<void> {
+    await this.logOpened;
     await this.log.drop(this.key);
     this.memory.write([], [...this.memory.docs.keys()]);
     this.preImages.clear();

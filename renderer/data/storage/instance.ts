@@ -185,8 +185,12 @@ export class CohortStorageInstance implements RxStorageInstance<
   }
 
   async remove(): Promise<void> {
-    await this.handle.enqueue(() => this.handle.drop(), true);
-    await this.close();
+    try {
+      await this.handle.enqueue(() => this.handle.drop(), true);
+    } finally {
+      // Released whatever happened: its IndexedDB connection and lock must not stay held.
+      await this.close();
+    }
   }
 
   /**
