@@ -256,7 +256,7 @@ describe('the storage contract', () => {
       it('emits each write as change events with the checkpoint of its last document, and pages changes by it', async () => {
         const storage = subject.storage();
         const store = await instance(storage, freshName());
-        const bulks: EventBulk<RxStorageChangeEvent<Doc>, unknown>[] = [];
+        const bulks: EventBulk<RxStorageChangeEvent<Row>, unknown>[] = [];
         const sub = store.changeStream().subscribe((bulk) => bulks.push(bulk));
         const a = doc('a', 'Ada', 1, 1000);
         await store.bulkWrite([insert(a), insert(doc('b', 'Bob', 2, 1001))], 'contract');
