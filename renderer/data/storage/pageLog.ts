@@ -13,10 +13,15 @@
  * (a page is stored in parts of at most 56 KiB: pageCodec.ts) without indexes, and the
  * indexes live in memory (sortedIndex.ts).
  *
- * IndexedDB's own API, with a transaction per call: Dexie's transaction zones once left a
- * collection's read waiting for ever while another collection's compaction ran.
+ * Through Dexie, kept clear of the two ways its transaction zones bite
+ * (dexieZones.test.ts shows both):
+ * - a transaction's body holds Dexie operations only: pages are sealed (WebCrypto, which
+ *   Dexie does not know) before the transaction starts, or it would commit early;
+ * - no other code runs inside the log's transactions, and the log's Dexie instance is its
+ *   own, so no caller's code — a collection's load set off while another collection's
+ *   compaction runs — can start inside one of its transaction zones and join it.
  */
-import type { DexieOptions } from 'dexie';
+import { Dexie, type DexieOptions, type Table } from 'dexie';
 import type { IndexedDbFactory } from '../localDatabases';
 import {
   decodePage,
@@ -30,49 +35,10 @@ import {
 
 export type { Page } from './pageCodec';
 
-/** The parts of IndexedDB used here, typed structurally so Node code needs no DOM typings. */
-type Handler = ((this: never, event: never) => unknown) | null;
-type Request<T> = {
-  readonly result: T;
-  readonly error: unknown;
-  onsuccess: Handler;
-  onerror: Handler;
-};
-type Store = {
-  put(value: unknown): Request<unknown>;
-  openCursor(range: unknown, direction: 'prev'): Request<{ key: unknown } | null>;
-  get(key: unknown): Request<unknown>;
-  getAll(range: unknown, count?: number): Request<unknown[]>;
-  delete(range: unknown): Request<unknown>;
-};
-type Transaction = {
-  objectStore(name: string): Store;
-  readonly error: unknown;
-  oncomplete: Handler;
-  onerror: Handler;
-  onabort: Handler;
-};
-type Database = {
-  transaction(
-    stores: string[],
-    mode: 'readonly' | 'readwrite',
-    options?: { durability: 'strict' },
-  ): Transaction;
-  createObjectStore(name: string, options: { keyPath: string | string[] }): unknown;
-  close(): void;
-  onversionchange: Handler;
-};
-type OpenRequest = Request<Database> & { onupgradeneeded: Handler; onblocked: Handler };
-type KeyRanges = {
-  bound(lower: unknown, upper: unknown, lowerOpen?: boolean, upperOpen?: boolean): unknown;
-  lowerBound(lower: unknown, open?: boolean): unknown;
-};
-
 /** The IndexedDB the log runs on: the browser's, or fake-indexeddb in Node tests. */
 export type IndexedDbEnvironment = {
-  indexedDB: { open(name: string, version?: number): OpenRequest } & IndexedDbFactory &
-    NonNullable<DexieOptions['indexedDB']>;
-  IDBKeyRange: KeyRanges & NonNullable<DexieOptions['IDBKeyRange']>;
+  indexedDB: IndexedDbFactory & NonNullable<DexieOptions['indexedDB']>;
+  IDBKeyRange: NonNullable<DexieOptions['IDBKeyRange']>;
 };
 
 type PageRow = { c: string; s: number; body: StoredBody };
@@ -86,62 +52,50 @@ const READ_BATCH = 100;
 /** Pages per transaction while writing a snapshot (each is sealed before its transaction starts). */
 const SNAPSHOT_BATCH = 20;
 
-const PAGES = 'pages';
-const HEADS = 'heads';
-
-function request<T>(req: Request<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
-}
-
-/** Resolves when `tx` has committed; rejects with why it did not (a full disk: QuotaExceededError). */
-function committed(tx: Transaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error);
-    tx.onabort = () => reject(tx.error ?? new Error('The write was aborted.'));
-  });
-}
-
 export class PageLog {
-  private db: Database | null = null;
-  private readonly env: IndexedDbEnvironment;
+  private readonly db: Dexie;
+  private readonly pages: Table<PageRow, [string, number]>;
+  private readonly heads: Table<HeadRow, string>;
+  private opened = false;
 
   constructor(
     private readonly name: string,
     private readonly key: PageKey | undefined,
     env?: IndexedDbEnvironment,
   ) {
-    this.env = env ?? (globalThis as unknown as IndexedDbEnvironment);
+    const environment = env ?? (globalThis as unknown as IndexedDbEnvironment);
+    this.db = new Dexie(logDatabaseName(name), {
+      indexedDB: environment.indexedDB,
+      IDBKeyRange: environment.IDBKeyRange,
+      // A write resolves once it is on disk, not only in the OS's cache.
+      chromeTransactionDurability: 'strict',
+      // Opened once, by open(): a call after close() fails instead of opening it again.
+      autoOpen: false,
+    });
+    // The stores an earlier version made with IndexedDB's own API at version 1: the same.
+    this.db.version(1).stores({ pages: '[c+s]', heads: 'c' });
+    this.pages = this.db.table('pages');
+    this.heads = this.db.table('heads');
+    // Deleting the database (sign-out, a rebuild) does not wait for this connection:
+    // Dexie closes it when another asks (its own 'versionchange' handler).
   }
 
   async open(): Promise<void> {
-    // Without a version: a new database is made at version 1 (with its stores), an existing one opened as it is.
-    const req = this.env.indexedDB.open(logDatabaseName(this.name));
-    req.onupgradeneeded = () => {
-      req.result.createObjectStore(PAGES, { keyPath: ['c', 's'] });
-      req.result.createObjectStore(HEADS, { keyPath: 'c' });
-    };
-    const db = await request(req);
-    // Deleting the database (sign-out, a rebuild) must not wait for this connection.
-    db.onversionchange = () => db.close();
-    this.db = db;
+    await this.db.open();
+    this.opened = true;
   }
 
   close(): void {
-    this.db?.close();
-    this.db = null;
+    this.opened = false;
+    this.db.close();
   }
 
-  private database(): Database {
-    if (!this.db) throw new Error(`The log of ${this.name} is not open.`);
-    return this.db;
+  private ensureOpen(): void {
+    if (!this.opened || !this.db.isOpen()) throw new Error(`The log of ${this.name} is not open.`);
   }
 
-  private range(c: string, from: number, to: number, toOpen = false): unknown {
-    return this.env.IDBKeyRange.bound([c, from], [c, to], false, toOpen);
+  private range(c: string, from: number, to: number, toOpen = false) {
+    return this.pages.where('[c+s]').between([c, from], [c, to], true, !toOpen);
   }
 
   /**
@@ -150,15 +104,12 @@ export class PageLog {
    * many records were read.
    */
   async read(c: string, apply: (page: Page, s: number) => void): Promise<{ next: number; pages: number }> {
-    const head = (await request(
-      this.database().transaction([HEADS], 'readonly').objectStore(HEADS).get(c),
-    )) as HeadRow | undefined;
-    const from = head?.from ?? 0;
+    this.ensureOpen();
+    const from = (await this.heads.get(c))?.from ?? 0;
     let next = from;
     let pages = 0;
     for (;;) {
-      const store = this.database().transaction([PAGES], 'readonly').objectStore(PAGES);
-      const rows = (await request(store.getAll(this.range(c, next, Infinity), READ_BATCH))) as PageRow[];
+      const rows = await this.range(c, next, Infinity).limit(READ_BATCH).toArray();
       // Decrypted side by side (WebCrypto works off the main thread), applied in order.
       const decoded = await Promise.all(rows.map((row) => decodePage(row.body, where(c, row.s), this.key)));
       rows.forEach((row, i) => {
@@ -188,10 +139,9 @@ export class PageLog {
    * once it is on disk, with how many positions it took.
    */
   async append(c: string, s: number, page: Page): Promise<number> {
+    this.ensureOpen();
     const rows = await this.records(c, s, page);
-    const tx = this.database().transaction([PAGES], 'readwrite', { durability: 'strict' });
-    for (const row of rows) tx.objectStore(PAGES).put(row);
-    await committed(tx);
+    await this.db.transaction('rw', this.pages, () => this.pages.bulkPut(rows));
     return rows.length;
   }
 
@@ -201,6 +151,7 @@ export class PageLog {
    * how many positions they took.
    */
   async snapshot(c: string, from: number, pages: Page[]): Promise<number> {
+    this.ensureOpen();
     let s = from;
     for (let i = 0; i < pages.length || i === 0; i += SNAPSHOT_BATCH) {
       const rows: PageRow[] = [];
@@ -210,10 +161,10 @@ export class PageLog {
         s += records.length;
       }
       const last = i + SNAPSHOT_BATCH >= pages.length;
-      const tx = this.database().transaction([PAGES, HEADS], 'readwrite', { durability: 'strict' });
-      for (const row of rows) tx.objectStore(PAGES).put(row);
-      if (last) tx.objectStore(HEADS).put({ c, from } satisfies HeadRow);
-      await committed(tx);
+      await this.db.transaction('rw', this.pages, this.heads, async () => {
+        await this.pages.bulkPut(rows);
+        if (last) await this.heads.put({ c, from });
+      });
     }
     // The old records are outside the collection now; left behind, they go at its next opening (read()).
     await this.dropBefore(c, from).catch(() => undefined);
@@ -222,9 +173,9 @@ export class PageLog {
 
   /** The position after collection `c`'s last record: where nothing written so far can be overwritten. */
   async end(c: string): Promise<number> {
-    const store = this.database().transaction([PAGES], 'readonly').objectStore(PAGES);
-    const last = await request(store.openCursor(this.range(c, -Infinity, Infinity), 'prev'));
-    return last ? (last.key as [string, number])[1] + 1 : 0;
+    this.ensureOpen();
+    const last = await this.range(c, -Infinity, Infinity).last();
+    return last ? last.s + 1 : 0;
   }
 
   /**
@@ -235,47 +186,47 @@ export class PageLog {
    * Resolves with how many records it sealed again.
    */
   async reseal(older: PageKey[]): Promise<number> {
+    this.ensureOpen();
     if (!this.key) throw new Error('A log without a key has nothing to seal.');
     const key = this.key;
-    let after: unknown = null;
+    let after: [string, number] | null = null;
     let resealed = 0;
     for (;;) {
-      const range = after === null ? null : this.env.IDBKeyRange.lowerBound(after, true);
-      const store = this.database().transaction([PAGES], 'readonly').objectStore(PAGES);
-      const rows = (await request(store.getAll(range, READ_BATCH))) as PageRow[];
-      if (rows.length === 0) return resealed;
+      const batch: PageRow[] = await (
+        after === null ? this.pages.orderBy(':id') : this.pages.where(':id').above(after)
+      )
+        .limit(READ_BATCH)
+        .toArray();
+      if (batch.length === 0) return resealed;
       const changed: PageRow[] = [];
-      for (const row of rows) {
+      for (const row of batch) {
         const place = where(row.c, row.s);
-        const json = await openWithAny([key], row.body, place);
-        if (json !== null) continue;
+        if ((await openWithAny([key], row.body, place)) !== null) continue;
         const old = await openWithAny(older, row.body, place);
         if (old === null) throw new Error(`The stored page ${place} opens with none of the keys.`);
         changed.push({ ...row, body: await encodePart(encoder.encode(old), place, key) });
       }
       if (changed.length > 0) {
-        const tx = this.database().transaction([PAGES], 'readwrite', { durability: 'strict' });
-        for (const row of changed) tx.objectStore(PAGES).put(row);
-        await committed(tx);
+        await this.db.transaction('rw', this.pages, () => this.pages.bulkPut(changed));
         resealed += changed.length;
       }
-      const last = rows[rows.length - 1] as PageRow;
+      const last = batch[batch.length - 1] as PageRow;
       after = [last.c, last.s];
     }
   }
 
   /** Deletes collection `c` entirely. */
   async drop(c: string): Promise<void> {
-    const tx = this.database().transaction([PAGES, HEADS], 'readwrite', { durability: 'strict' });
-    tx.objectStore(PAGES).delete(this.range(c, -Infinity, Infinity));
-    tx.objectStore(HEADS).delete(c);
-    await committed(tx);
+    this.ensureOpen();
+    await this.db.transaction('rw', this.pages, this.heads, async () => {
+      await this.range(c, -Infinity, Infinity).delete();
+      await this.heads.delete(c);
+    });
   }
 
   private async dropBefore(c: string, from: number): Promise<void> {
-    const tx = this.database().transaction([PAGES], 'readwrite');
-    tx.objectStore(PAGES).delete(this.range(c, -Infinity, from, true));
-    await committed(tx);
+    this.ensureOpen();
+    await this.range(c, -Infinity, from, true).delete();
   }
 }
 
