@@ -10,7 +10,8 @@
  * - no membership points at a deleted group or client;
  * - every value any device wrote is in the final state, or was seen and replaced by a
  *   later edit, or is in a conflict log (a merge it lost, a deletion that beat it, a
- *   refusal), or belonged to a membership deleted with its group or client.
+ *   refusal), or belonged to a membership deleted with its group or client, or to a client
+ *   who was deleted (a deletion erases: their values leave the conflict logs too).
  *
  * `npm test` runs a few seeds; `npm run test:chaos` runs 50 (COHORT_CHAOS_RUNS), and
  * COHORT_CHAOS_SEED=<n> replays one.
@@ -401,13 +402,17 @@ function checkNothingLost(state: State, ledger: Ledger, devices: TestDevice[], s
       continue;
     const k = key(w.collection, w.docId, w.field, w.value);
     if (ledger.replaced.has(k) || logged.has(k)) continue;
-    if (w.collection === 'memberships' && final?._deleted) {
-      // Deleted with its group or client (the server's cascade): the deletion is the later fact.
-      const group = state.groups.get(String(final.groupId));
-      const client = state.clients.get(String(final.clientId));
-      if (group?._deleted || client?._deleted) continue;
-    }
-    missing.push(`${k} (written by ${w.by})`);
+    // A deleted client is erased, their memberships with them, from the conflict logs too
+    // (their right to erasure): the deletion is the later fact. A membership's id names its pair.
+    const [groupId = '', clientId = ''] = w.collection === 'memberships' ? w.docId.split(':') : [];
+    if (w.collection === 'clients' && final?._deleted) continue;
+    if (w.collection === 'memberships' && state.clients.get(clientId)?._deleted) continue;
+    // Deleted with its group (the server's cascade): the deletion is the later fact.
+    if (w.collection === 'memberships' && final?._deleted && state.groups.get(groupId)?._deleted) continue;
+    missing.push(
+      `${k} (written by ${w.by}; end state ${final ? stableStringify(final) : 'absent'}; ` +
+        `log ${stableStringify(devices.flatMap((d) => d.log.entries.filter((e) => e.docId === w.docId)))})`,
+    );
   }
   expect(missing, `seed ${seed}: values neither in the end state nor in a conflict log`).toEqual([]);
 }
