@@ -7,6 +7,24 @@ import globals from 'globals';
 
 const nodeOnly = ['node:*', 'fs', 'path', 'child_process', 'fastify', 'pg', '@electric-sql/pglite'];
 
+/**
+ * RxDB's private state and undocumented helpers, which the sync engine once reached into:
+ * a release may change any of them unannounced (issue 18). The engine owns its replication
+ * and goes through RxDB's public storage interface only.
+ */
+const rxdbPrivate = [
+  'originalStorageInstance',
+  'internalReplicationState',
+  'metaInfoPromise',
+  'downstreamBulkWriteFlag',
+  'subjects',
+].map((property) => ({ property, message: "RxDB's private state: use its public API." }));
+const rxdbPrivateImports = {
+  name: 'rxdb',
+  importNames: ['getMetaWriteRow', 'setCheckpoint', 'getAssumedMasterState', 'getLastCheckpointDoc'],
+  message: "RxDB's replication internals: Cohort's engine keeps its own sync state.",
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -28,6 +46,7 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-explicit-any': 'error',
+      'no-restricted-properties': ['error', ...rxdbPrivate],
       'no-console': 'off',
     },
   },
@@ -59,10 +78,55 @@ export default tseslint.config(
   },
   {
     files: ['renderer/data/**/*.{ts,tsx}'],
+    ignores: ['renderer/data/**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: nodeOnly, message: 'The renderer runs in a browser: no Node modules.' }] },
+        {
+          paths: [rxdbPrivateImports],
+          patterns: [
+            { group: nodeOnly, message: 'The renderer runs in a browser: no Node modules.' },
+            {
+              group: ['rxdb/plugins/replication'],
+              message: "Cohort's engine replicates: RxDB's plugin is not used.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Tests beside the data code may read fixtures from disk and start servers.
+    files: ['renderer/data/**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [rxdbPrivateImports] }] },
+  },
+  {
+    // The storage knows nothing of sync: the engine reaches it through its replica.
+    files: ['renderer/data/engine/storage/**/*.ts'],
+    ignores: ['renderer/data/engine/storage/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [rxdbPrivateImports],
+          patterns: [
+            { group: nodeOnly, message: 'The renderer runs in a browser: no Node modules.' },
+            { group: ['**/sync/**'], message: 'The storage imports nothing of the sync client.' },
+            {
+              group: [
+                '**/engine/replicate',
+                '**/engine/conflicts',
+                '**/engine/restore',
+                '**/engine/readAhead',
+                '../replicate',
+                '../conflicts',
+                '../restore',
+                '../readAhead',
+              ],
+              message: 'The storage imports nothing of the engine around it (replicate, conflicts).',
+            },
+          ],
+        },
       ],
     },
   },

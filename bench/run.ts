@@ -25,7 +25,7 @@ import { CHROMIUM_PATH } from '../playwright.config';
 import { indexedDB, IDBKeyRange } from 'fake-indexeddb';
 import type { Group } from '../domain/group';
 import { createCohortDatabase } from '../renderer/data/database';
-import { startSync } from '../sync/client/replicate';
+import { startSync } from '../renderer/data/engine/replicate';
 import { startTestServer, type StorageKind } from '../sync/server/testing';
 import { startBenchApp, type Figure } from './browser';
 import { NETWORK, PRACTICE, scaled } from './dataset';

@@ -27,7 +27,7 @@ async function backToApp(page: Page) {
 /**
  * Turns the local database into a foreign one: RxDB's internal store says the groups
  * collection was made with another schema (as another app or version of it would have).
- * The storage keeps a log of sealed pages (renderer/data/storage/pageLog.ts): the page
+ * The storage keeps a log of sealed pages (renderer/data/engine/storage/pageLog.ts): the page
  * holding the groups collection's entry is opened with the database's key (browser mode
  * keeps it in localStorage), and a later page with the altered entry is appended.
  */

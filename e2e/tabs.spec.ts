@@ -1,5 +1,5 @@
 /**
- * One tab at a time holds an account's local database (renderer/data/storage: each tab
+ * One tab at a time holds an account's local database (renderer/data/engine/storage: each tab
  * keeps the data in memory, so two would not see each other's writes). A second tab says
  * so and waits; once the first is closed it goes on by itself, with the data the first
  * one wrote.

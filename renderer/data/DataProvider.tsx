@@ -6,8 +6,8 @@
  */
 import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { BehaviorSubject } from 'rxjs';
-import type { ConflictLog } from '../../sync/client/conflicts';
-import { startSync, type SyncController } from '../../sync/client/replicate';
+import type { ConflictLog } from './engine/conflicts';
+import { startSync, type SyncController } from './engine/replicate';
 import { useSessionStore, useSyncStore, type Session } from '../stores';
 import { HeldElsewhereScreen, LocalDataErrorScreen } from '../components/LocalDataErrorScreen';
 import { databaseName, syncConflicts, type CohortDatabase } from './database';

@@ -1,8 +1,8 @@
 /** Hooks for the "Sync conflicts" screen: the device's conflict log, names for its records, restore. */
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { BehaviorSubject } from 'rxjs';
-import type { ConflictEntry } from '../../sync/client/conflicts';
-import { restoreEntry } from '../../sync/client/restore';
+import type { ConflictEntry } from './engine/conflicts';
+import { restoreEntry } from './engine/restore';
 import { useData } from './DataProvider';
 
 function useSubject<T>(subject: BehaviorSubject<T>): T {

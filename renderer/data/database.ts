@@ -17,11 +17,12 @@ import {
   membershipMigrations,
   membershipRxSchema,
 } from './schemas';
-import { ConflictLog, SyncConflicts } from '../../sync/client/conflicts';
+import { SYNC_COLLECTIONS } from '../../sync/protocol';
+import { ConflictLog, SyncConflicts } from './engine/conflicts';
 import type { DatabaseKey } from './encryption';
 import { erasingStorage } from './erasure';
-import { getCohortStorage } from './storage/cohortStorage';
-import type { IndexedDbEnvironment } from './storage/pageLog';
+import { getCohortStorage } from './engine/storage/cohortStorage';
+import type { IndexedDbEnvironment } from './engine/storage/pageLog';
 import { wrappedZodValidateStorage } from './validation';
 
 addRxPlugin(RxDBMigrationSchemaPlugin);
@@ -58,6 +59,7 @@ export async function createCohortDatabase(options: DatabaseOptions): Promise<Co
             key: options.encryptionKey,
             indexedDb: options.indexedDb,
             onHeldElsewhere: options.onHeldElsewhere,
+            replicated: SYNC_COLLECTIONS,
           }),
       ),
     }),
@@ -69,7 +71,7 @@ export async function createCohortDatabase(options: DatabaseOptions): Promise<Co
   });
   const conflicts = new SyncConflicts();
   try {
-    await addCohortCollections(db, conflicts);
+    await addCohortCollections(db);
     const log = await ConflictLog.open(db);
     conflicts.attach(log);
     // A deleted client's values leave the conflict log with them, whichever device deleted them.
@@ -87,23 +89,11 @@ export async function createCohortDatabase(options: DatabaseOptions): Promise<Co
   return db;
 }
 
-async function addCohortCollections(db: CohortDatabase, conflicts: SyncConflicts): Promise<void> {
+async function addCohortCollections(db: CohortDatabase): Promise<void> {
   await db.addCollections({
-    groups: {
-      schema: groupRxSchema,
-      migrationStrategies: groupMigrations,
-      conflictHandler: conflicts.handler<Group>('groups'),
-    },
-    clients: {
-      schema: clientRxSchema,
-      migrationStrategies: clientMigrations,
-      conflictHandler: conflicts.handler<Client>('clients'),
-    },
-    memberships: {
-      schema: membershipRxSchema,
-      migrationStrategies: membershipMigrations,
-      conflictHandler: conflicts.handler<Membership>('memberships'),
-    },
+    groups: { schema: groupRxSchema, migrationStrategies: groupMigrations },
+    clients: { schema: clientRxSchema, migrationStrategies: clientMigrations },
+    memberships: { schema: membershipRxSchema, migrationStrategies: membershipMigrations },
   });
 }
 

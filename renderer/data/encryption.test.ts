@@ -7,8 +7,8 @@ import { createGroup } from '../../domain/group';
 import { createCohortDatabase, type CohortDatabase } from './database';
 import { decryptValue, encryptValue, importKey, newRawKey } from './encryption';
 import { clientRxSchema } from './schemas';
-import { getCohortStorage } from './storage/cohortStorage';
-import { logDatabaseName } from './storage/pageLog';
+import { getCohortStorage } from './engine/storage/cohortStorage';
+import { logDatabaseName } from './engine/storage/pageLog';
 
 const open: { close(): Promise<unknown> }[] = [];
 afterEach(async () => {
@@ -75,9 +75,9 @@ describe('local data sealed at rest', () => {
         Date.now(),
       ),
     );
-    // The outbox and the conflict log keep whole client records.
+    // The conflict log (a local document) keeps whole client records.
     const entry = JSON.stringify({ id: 'ioana', name: 'Ioana Secretescu', email: 'ioana@private.test' });
-    await db.upsertLocal('sync-outbox', { entries: { 'clients/ioana': entry } });
+    await db.upsertLocal('sync-conflicts', { entries: { 'clients/ioana': entry } });
     const raw = await rawRecords(name);
     expect(raw).toContain('"sealed"');
     for (const secret of [
@@ -100,7 +100,7 @@ describe('local data sealed at rest', () => {
       birthDate: '1984-07-09',
     });
     expect((await again.clients.find().exec()).map((c) => c.name)).toEqual(['Ioana Secretescu']);
-    expect((await again.getLocal('sync-outbox'))?.get('entries')).toEqual({ 'clients/ioana': entry });
+    expect((await again.getLocal('sync-conflicts'))?.get('entries')).toEqual({ 'clients/ioana': entry });
   });
 
   it('migrates clients of an older schema (v0 → v1) on the same storage, sealed as before', async () => {

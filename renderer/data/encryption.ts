@@ -8,7 +8,7 @@
  * Why not RxDB's crypto-js encryption plugin: it derives a key per field (MD5-based
  * EVP_BytesToKey) and measured ~135 µs per field here, 14 s to read 50,000 clients.
  */
-import type { PageKey } from './storage/pageCodec';
+import type { PageKey } from './engine/storage/pageCodec';
 
 /** A database's AES-GCM key (WebCrypto's CryptoKey): it seals the storage's pages and the recovery note. */
 export type DatabaseKey = PageKey;

@@ -10,8 +10,8 @@ import { createCohortDatabase } from './database';
 import { importKey, newRawKey, openLocalData, sealLocalData, type DatabaseKey } from './encryption';
 import { resealDatabase } from './keys';
 import { recoveringNote, saveRecoveringNote, type NoteStore } from './localDatabases';
-import { openPart } from './storage/pageCodec';
-import { logDatabaseName, PageLog } from './storage/pageLog';
+import { openPart } from './engine/storage/pageCodec';
+import { logDatabaseName, PageLog } from './engine/storage/pageLog';
 
 const indexedDb = { indexedDB, IDBKeyRange };
 

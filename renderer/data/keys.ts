@@ -19,7 +19,7 @@ import {
   type DatabaseKey,
 } from './encryption';
 import { recoveringNote, saveRecoveringNote, type NoteStore } from './localDatabases';
-import { PageLog, type IndexedDbEnvironment } from './storage/pageLog';
+import { PageLog, type IndexedDbEnvironment } from './engine/storage/pageLog';
 
 const keyOf = (base64: string) => importKey(fromBase64(base64));
 

@@ -7,7 +7,7 @@
  * Typed structurally, so the same code runs on the browser's IndexedDB and on
  * fake-indexeddb in Node tests.
  */
-import { logDatabaseName } from './storage/pageLog';
+import { logDatabaseName } from './engine/storage/pageLog';
 
 /** The part of IndexedDB (window.indexedDB, or fake-indexeddb) used here. */
 export interface IndexedDbFactory {

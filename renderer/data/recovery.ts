@@ -17,7 +17,6 @@ import { DEXIE_DOCS_TABLE_NAME } from 'rxdb/plugins/storage-dexie';
 import { Dexie } from 'dexie';
 import { stableStringify } from '../../domain/documents';
 import type { SyncDocument } from '../../domain/merge';
-import { Outbox, OUTBOX_DOC } from '../../sync/client/outbox';
 import { SYNC_COLLECTIONS, type SyncCollection } from '../../sync/protocol';
 import { createCohortDatabase, type CohortDatabase, type DatabaseOptions } from './database';
 import { openLocalData, sealLocalData, type DatabaseKey } from './encryption';
@@ -31,7 +30,8 @@ import {
   wasSynced,
   type NoteStore,
 } from './localDatabases';
-import { logDatabaseName, PageLog, type IndexedDbEnvironment } from './storage/pageLog';
+import { legacyOutbox } from './engine/storage/legacy';
+import { logDatabaseName, PageLog, type IndexedDbEnvironment } from './engine/storage/pageLog';
 import { unusableReason, type UnusableReason } from './storageErrors';
 
 /** What the user is told after opening: the database was rebuilt, or found missing. */
@@ -141,19 +141,17 @@ async function finishRecovery(
 }
 
 /**
- * Writes the salvaged changes into the fresh database as local writes, and records them
- * in the outbox as the outbox itself would have. Resolves with how many were refused
- * (the domain's rules reject a document from another schema).
+ * Writes the salvaged changes into the fresh database as local writes, which wait for the
+ * server as any local write does. Resolves with how many were refused (the domain's rules
+ * reject a document from another schema).
  */
 export async function reapply(db: CohortDatabase, changes: SalvagedChange[]): Promise<number> {
-  const outbox = await Outbox.open(db);
   let failed = 0;
   for (const { collection, doc } of changes) {
     const { _deleted, ...fields } = doc;
     try {
       const written = await (db[collection] as RxCollection).upsert(fields);
       if (_deleted) await written.remove();
-      await outbox.mark(collection, doc);
     } catch {
       failed += 1;
     }
@@ -161,8 +159,8 @@ export async function reapply(db: CohortDatabase, changes: SalvagedChange[]): Pr
   return failed;
 }
 
-/** Where RxDB keeps the database's local documents (the outbox among them): their collection in the page log. */
-const LOCAL_DOCUMENTS = `${getCollectionLocalInstanceName('')}--0`;
+/** The unsent changes as Cohort kept them until 2026-12-04: a local document of RxDB's. */
+const OUTBOX_DOC = 'sync-outbox';
 
 /**
  * The unsent changes of database `name`, read straight from its page log (and opened
@@ -183,6 +181,10 @@ export async function readUnsentChanges(
   return salvages.reduce(combine, { changes: [], lost: 0, unreadable: false });
 }
 
+/**
+ * The changes that wait in the page log: the documents of each synced collection its sync
+ * state says wait for the server (or, in a database of before 2026-12-04, its outbox).
+ */
 async function readLoggedOutbox(
   name: string,
   env: IndexedDbEnvironment,
@@ -191,12 +193,33 @@ async function readLoggedOutbox(
   const log = new PageLog(name, key, env);
   try {
     await log.open();
-    let outbox: unknown;
-    await log.read(LOCAL_DOCUMENTS, (page) => {
-      for (const doc of page.docs as { id?: unknown }[]) if (doc.id === OUTBOX_DOC) outbox = doc;
-      if (page.purged?.includes(OUTBOX_DOC)) outbox = undefined;
-    });
-    return salvageOutbox(outbox);
+    // A database of before 2026-12-04 may still count its unsent changes in an outbox of its own.
+    const entries: Record<string, string> = { ...((await legacyOutbox(log)) ?? {}) };
+    const keys = await log.collections();
+    for (const collection of SYNC_COLLECTIONS) {
+      const latest = keys
+        .filter((k) => k.startsWith(`${collection}--`))
+        .sort((a, b) => Number(b.split('--')[1]) - Number(a.split('--')[1]))[0];
+      if (!latest) continue;
+      const docs = new Map<string, Record<string, unknown>>();
+      const waiting = new Set<string>();
+      await log.read(latest, (page) => {
+        for (const doc of page.docs as Record<string, unknown>[]) docs.set(String(doc.id), doc);
+        for (const id of page.purged ?? []) docs.delete(id);
+        for (const [id] of page.pending ?? []) waiting.add(id);
+        for (const id of page.settled ?? []) waiting.delete(id);
+      });
+      for (const id of waiting) {
+        const doc = docs.get(id);
+        if (!doc) continue;
+        const { _rev, _meta, _attachments, ...state } = doc;
+        void _rev;
+        void _meta;
+        void _attachments;
+        entries[`${collection}/${id}`] = stableStringify(state);
+      }
+    }
+    return salvageOutbox({ data: { entries } });
   } catch {
     return { changes: [], lost: 0, unreadable: true };
   } finally {

@@ -3,7 +3,7 @@
  * rebuilt from the server), or the disk is full (and nothing may be deleted for it),
  * or neither (a bug, a missing IndexedDB: shown as it is, with a retry).
  */
-import { errorChain, isQuotaError } from '../../sync/client/replicate';
+import { errorChain, isQuotaError } from '../../sync/client/errors';
 
 export { isQuotaError };
 

@@ -7,7 +7,7 @@ import { Dexie } from 'dexie';
 import { newRxError } from 'rxdb';
 import { describe, expect, it } from 'vitest';
 import { NetworkError } from './api';
-import { describeError, errorChain, isQuotaError } from './replicate';
+import { describeError, errorChain, isQuotaError } from './errors';
 
 const quota = () => new DOMException('The quota has been exceeded.', 'QuotaExceededError');
 

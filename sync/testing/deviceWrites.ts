@@ -6,7 +6,7 @@
 import type { RxCollection } from 'rxdb';
 import { stableStringify, toWireDocument } from '../../domain/documents';
 import type { SyncDocument } from '../../domain/merge';
-import { OUTBOX_DOC } from '../client/outbox';
+import { replicaOf } from '../../renderer/data/engine/replicate';
 import { SYNC_COLLECTIONS, type SyncCollection } from '../protocol';
 import type { TestDevice } from './devices';
 import { pullEverything, type State } from './pushBurst';
@@ -102,12 +102,15 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Which changes wait on which device (the outbox's keys), for a failure message. */
+/** Which changes wait on which device (`collection/id`), for a failure message. */
 async function waitingOn(devices: TestDevice[]): Promise<string> {
   const lines = await Promise.all(
     devices.map(async (d) => {
-      const outbox = await d.db.getLocal(OUTBOX_DOC);
-      const keys = Object.keys((outbox?.get('entries') ?? {}) as Record<string, unknown>);
+      const keys: string[] = [];
+      for (const collection of SYNC_COLLECTIONS) {
+        const waiting = await replicaOf(collectionOf(d, collection) as unknown as RxCollection).waiting();
+        keys.push(...waiting.map((w) => `${collection}/${String(w.doc.id)}`));
+      }
       return keys.length > 0 ? `${d.name}: ${keys.join(', ')}` : '';
     }),
   );

@@ -6,8 +6,8 @@
 import { indexedDB, IDBKeyRange } from 'fake-indexeddb';
 import { BehaviorSubject } from 'rxjs';
 import { createCohortDatabase, syncConflicts, type CohortDatabase } from '../../renderer/data/database';
-import type { ConflictLog } from '../client/conflicts';
-import { startSync, type SyncController, type SyncOptions } from '../client/replicate';
+import type { ConflictLog } from '../../renderer/data/engine/conflicts';
+import { startSync, type SyncController, type SyncOptions } from '../../renderer/data/engine/replicate';
 import type { TestServer } from '../server/testing';
 import { startChaosProxy, type ChaosProxy } from './proxy';
 

@@ -6,10 +6,10 @@
 import { indexedDB, IDBKeyRange } from 'fake-indexeddb';
 import { BehaviorSubject } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createGroup, updateGroup, type Group } from '../../domain/group';
-import { createCohortDatabase, type CohortDatabase } from '../../renderer/data/database';
-import { startTestServer, type TestServer } from '../server/testing';
-import { NetworkError } from './api';
+import { createGroup, updateGroup, type Group } from '../../../domain/group';
+import { createCohortDatabase, type CohortDatabase } from '../database';
+import { startTestServer, type TestServer } from '../../../sync/server/testing';
+import { NetworkError } from '../../../sync/client/api';
 import { startSync, type SyncController } from './replicate';
 
 type Device = {

@@ -25,6 +25,7 @@ import { CollectionHandle } from './collectionHandle';
 import { CohortStorageInstance, type Internals } from './instance';
 import type { Doc } from './memoryCollection';
 import type { PageKey } from './pageCodec';
+import { upgradeLegacyLog } from './legacy';
 import { logDatabaseName, PageLog, type IndexedDbEnvironment } from './pageLog';
 
 export const COHORT_STORAGE_NAME = 'cohort-pages';
@@ -46,6 +47,12 @@ export type CohortStorageOptions = {
   indexedDb?: IndexedDbEnvironment;
   /** Called when another tab holds the database, before waiting for it. */
   onHeldElsewhere?: () => void;
+  /**
+   * The collections that replicate with a server: every write RxDB makes to them is a local
+   * change that waits for the server (instance.ts), and the sync engine reaches them
+   * through their replica (replica.ts).
+   */
+  replicated?: readonly string[];
 };
 
 type DatabaseHandle = {
@@ -73,7 +80,8 @@ export function getCohortStorage(options: CohortStorageOptions = {}): CohortStor
     let erasureTimer: ReturnType<typeof setTimeout> | undefined;
     const database: DatabaseHandle = {
       log,
-      opened: locked.then(() => log.open()),
+      // A database an earlier Cohort kept beside RxDB's replication is brought to today's sync state first.
+      opened: locked.then(() => log.open()).then(() => upgradeLegacyLog(log, options.replicated ?? [])),
       collections: new Map(),
       closing: new Map(),
       unlock: () => unlock(),
@@ -117,7 +125,7 @@ export function getCohortStorage(options: CohortStorageOptions = {}): CohortStor
       if (RXDB_VERSION !== TESTED_RXDB_VERSION) {
         throw new Error(
           `Cohort's storage is tested with RxDB ${TESTED_RXDB_VERSION}, but ${RXDB_VERSION} is installed: ` +
-            'run renderer/data/storage/contract.test.ts against it, then raise TESTED_RXDB_VERSION.',
+            'run renderer/data/engine/storage/contract.test.ts against it, then raise TESTED_RXDB_VERSION.',
         );
       }
       ensureRxStorageInstanceParamsAreCorrect(params);
@@ -139,11 +147,10 @@ export function getCohortStorage(options: CohortStorageOptions = {}): CohortStor
         database.collections.set(key, handle);
       }
       handle.refs += 1;
-      const collections = database.collections;
       const instance = new CohortStorageInstance(
         p,
         handle,
-        { find: (name, version) => collections.get(collectionKey(name, version)) },
+        (options.replicated ?? []).includes(p.collectionName),
         () => release(p.databaseName, handle),
       );
       return instance as never;
@@ -151,7 +158,7 @@ export function getCohortStorage(options: CohortStorageOptions = {}): CohortStor
   };
 }
 
-const collectionKey = (name: string, version: number) => `${name}--${version}`;
+export const collectionKey = (name: string, version: number) => `${name}--${version}`;
 
 /** The part of the Web Locks API used here (navigator.locks). */
 type Locks = {

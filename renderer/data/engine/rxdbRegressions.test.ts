@@ -14,15 +14,15 @@
 import { indexedDB, IDBKeyRange } from 'fake-indexeddb';
 import { createRxDatabase, type RxCollection } from 'rxdb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createClient } from '../../domain/client';
-import { createGroup, type Group } from '../../domain/group';
-import { createMembership } from '../../domain/membership';
-import { createCohortDatabase } from '../../renderer/data/database';
-import { groupRxSchema } from '../../renderer/data/schemas';
-import { getCohortStorage } from '../../renderer/data/storage/cohortStorage';
-import { wrappedZodValidateStorage } from '../../renderer/data/validation';
-import { startTestServer, type TestServer } from '../server/testing';
-import { openTestDevice, type TestDevice } from '../testing/devices';
+import { createClient } from '../../../domain/client';
+import { createGroup, type Group } from '../../../domain/group';
+import { createMembership } from '../../../domain/membership';
+import { createCohortDatabase } from '../database';
+import { groupRxSchema } from '../schemas';
+import { getCohortStorage } from './storage/cohortStorage';
+import { wrappedZodValidateStorage } from '../validation';
+import { startTestServer, type TestServer } from '../../../sync/server/testing';
+import { openTestDevice, type TestDevice } from '../../../sync/testing/devices';
 import { SyncConflicts } from './conflicts';
 import { startSync } from './replicate';
 
@@ -139,7 +139,7 @@ describe('RxDB replication failure modes, tried on our setup', () => {
       const db = await createRxDatabase<{ groups: RxCollection<Group> }>({
         name,
         storage: wrappedZodValidateStorage({
-          storage: getCohortStorage({ indexedDb: { indexedDB, IDBKeyRange } }),
+          storage: getCohortStorage({ indexedDb: { indexedDB, IDBKeyRange }, replicated: ['groups'] }),
         }),
         multiInstance: false,
         localDocuments: true,
@@ -150,7 +150,6 @@ describe('RxDB replication failure modes, tried on our setup', () => {
         groups: {
           schema: { ...groupRxSchema, version },
           migrationStrategies: version === 1 ? { 1: (doc: Group) => doc } : {},
-          conflictHandler: conflicts.handler<Group>('groups'),
         },
       });
       const { token } = await server.login('admin@demo.test');

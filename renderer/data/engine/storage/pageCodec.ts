@@ -20,11 +20,19 @@
 /** An AES-GCM key (WebCrypto's CryptoKey, named so both the DOM and Node typings know it). */
 export type PageKey = Awaited<ReturnType<typeof globalThis.crypto.subtle.importKey>>;
 
-/** What one write puts in the log: documents written, ids purged, and server states set aside. */
+/**
+ * What one write puts in the log: documents written and ids purged; for a replicated
+ * collection also its sync state: changes that now wait for the server, each with the
+ * server's state it started from (null: made on this device), changes that no longer wait,
+ * and the pull checkpoint reached.
+ */
 export type Page<D = unknown> = {
   docs: D[];
   purged?: string[];
-  /** The server's state of documents the device then changed: [id, state, token]. */
+  pending?: [string, unknown][];
+  settled?: string[];
+  checkpoint?: unknown;
+  /** Written by Cohort until 2026-12-04 (beside RxDB's replication): read by legacy.ts only. */
   masters?: [string, unknown, string][];
 };
 
@@ -63,12 +71,16 @@ export function pageParts(page: Page): Uint8Array[] {
       add(rebuild(slice), slice, rebuild);
     }
   };
-  const { docs, purged, masters } = page;
-  if (docs.length > 0 || (!purged?.length && !masters?.length)) add({ docs }, docs, (d) => ({ docs: d }));
+  const { docs, purged, pending, settled, checkpoint } = page;
+  const state = Boolean(purged?.length || pending?.length || settled?.length || checkpoint !== undefined);
+  if (docs.length > 0 || !state) add({ docs }, docs, (d) => ({ docs: d }));
   if (purged?.length) add({ docs: [], purged }, purged, (p) => ({ docs: [], purged: p as string[] }));
-  if (masters?.length) {
-    add({ docs: [], masters }, masters, (m) => ({ docs: [], masters: m as [string, unknown, string][] }));
+  if (pending?.length) {
+    add({ docs: [], pending }, pending, (m) => ({ docs: [], pending: m as [string, unknown][] }));
   }
+  if (settled?.length) add({ docs: [], settled }, settled, (x) => ({ docs: [], settled: x as string[] }));
+  // The checkpoint goes last: a page whose parts are all on disk is read back whole (one transaction).
+  if (checkpoint !== undefined) out.push(encoder.encode(JSON.stringify({ docs: [], checkpoint })));
   return out;
 }
 

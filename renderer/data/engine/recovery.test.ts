@@ -15,12 +15,12 @@ import { BehaviorSubject } from 'rxjs';
 import { createRxDatabase, type RxCollection } from 'rxdb';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createClient } from '../../domain/client';
-import { stableStringify } from '../../domain/documents';
-import { createGroup, type Group } from '../../domain/group';
-import { createMembership } from '../../domain/membership';
-import { createCohortDatabase, syncConflicts, type CohortDatabase } from '../../renderer/data/database';
-import { importKey, newRawKey } from '../../renderer/data/encryption';
+import { createClient } from '../../../domain/client';
+import { stableStringify } from '../../../domain/documents';
+import { createGroup, type Group } from '../../../domain/group';
+import { createMembership } from '../../../domain/membership';
+import { createCohortDatabase, syncConflicts, type CohortDatabase } from '../database';
+import { importKey, newRawKey } from '../encryption';
 import {
   deleteIndexedDb,
   forgetNotes,
@@ -28,14 +28,14 @@ import {
   noteSynced,
   saveRecoveringNote,
   type NoteStore,
-} from '../../renderer/data/localDatabases';
-import { openLocalDatabase, type OpenLocalOptions } from '../../renderer/data/recovery';
-import { groupRxSchema } from '../../renderer/data/schemas';
-import { getCohortStorage } from '../../renderer/data/storage/cohortStorage';
-import { logDatabaseName } from '../../renderer/data/storage/pageLog';
-import { startTestServer, type TestServer } from '../server/testing';
-import { openTestDevice, type TestDevice } from '../testing/devices';
-import { startSync, type SyncController } from './replicate';
+} from '../localDatabases';
+import { openLocalDatabase, type OpenLocalOptions } from '../recovery';
+import { groupRxSchema } from '../schemas';
+import { getCohortStorage } from './storage/cohortStorage';
+import { logDatabaseName } from './storage/pageLog';
+import { startTestServer, type TestServer } from '../../../sync/server/testing';
+import { openTestDevice, type TestDevice } from '../../../sync/testing/devices';
+import { replicaOf, startSync, type SyncController } from './replicate';
 
 let server: TestServer;
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -306,6 +306,7 @@ describe('recovering an unusable local database', () => {
     expect(notice).toEqual({ kind: 'recovered', reason: 'damaged', kept: 1, lost: 1, unreadable: false });
     expect((await groupsOf(db)).get('carried')).toBe('Carried over');
     expect(notes.keys()).toEqual([]);
-    expect((await db.getLocal('sync-outbox'))?.get('entries')).toEqual({ 'groups/carried': entry(group) });
+    // It waits to be sent, as a local change does.
+    expect((await replicaOf(db.groups).waiting()).map((w) => stableStringify(w.doc))).toEqual([entry(group)]);
   });
 });

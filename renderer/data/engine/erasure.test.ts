@@ -8,9 +8,9 @@
  */
 import { indexedDB } from 'fake-indexeddb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { logDatabaseName } from '../../renderer/data/storage/pageLog';
-import { startTestServer, type TestServer } from '../server/testing';
-import { openTestDevice, type TestDevice } from '../testing/devices';
+import { logDatabaseName } from './storage/pageLog';
+import { startTestServer, type TestServer } from '../../../sync/server/testing';
+import { openTestDevice, type TestDevice } from '../../../sync/testing/devices';
 
 let server: TestServer;
 let admin: string;

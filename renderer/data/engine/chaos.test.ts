@@ -19,17 +19,17 @@
 import fc from 'fast-check';
 import type { RxCollection } from 'rxdb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient } from '../../domain/client';
-import { stableStringify, toWireDocument } from '../../domain/documents';
-import { createGroup } from '../../domain/group';
-import { createMembership, membershipId } from '../../domain/membership';
-import type { SyncDocument } from '../../domain/merge';
-import type { SyncCollection } from '../protocol';
-import { startTestServer, type TestServer } from '../server/testing';
-import { openTestDevice, type TestDevice } from '../testing/devices';
-import { waitUntilConverged } from '../testing/deviceWrites';
-import type { State } from '../testing/pushBurst';
-import { seededRandom } from '../testing/random';
+import { createClient } from '../../../domain/client';
+import { stableStringify, toWireDocument } from '../../../domain/documents';
+import { createGroup } from '../../../domain/group';
+import { createMembership, membershipId } from '../../../domain/membership';
+import type { SyncDocument } from '../../../domain/merge';
+import type { SyncCollection } from '../../../sync/protocol';
+import { startTestServer, type TestServer } from '../../../sync/server/testing';
+import { openTestDevice, type TestDevice } from '../../../sync/testing/devices';
+import { waitUntilConverged } from '../../../sync/testing/deviceWrites';
+import type { State } from '../../../sync/testing/pushBurst';
+import { seededRandom } from '../../../sync/testing/random';
 
 const LONG = process.env.npm_lifecycle_event === 'test:chaos';
 const RUNS = Number(process.env.COHORT_CHAOS_RUNS ?? (LONG ? 50 : 3));

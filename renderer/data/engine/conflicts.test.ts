@@ -4,12 +4,12 @@
  * server's refusals revert, and everything lost is in a conflict log that can restore it.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createClient } from '../../domain/client';
-import type { SyncDocument } from '../../domain/merge';
-import { createGroup, type Group } from '../../domain/group';
-import { createMembership } from '../../domain/membership';
-import { startTestServer, type TestServer } from '../server/testing';
-import { openTestDevice, type TestDevice } from '../testing/devices';
+import { createClient } from '../../../domain/client';
+import type { SyncDocument } from '../../../domain/merge';
+import { createGroup, type Group } from '../../../domain/group';
+import { createMembership } from '../../../domain/membership';
+import { startTestServer, type TestServer } from '../../../sync/server/testing';
+import { openTestDevice, type TestDevice } from '../../../sync/testing/devices';
 import { restoreEntry } from './restore';
 
 let server: TestServer;

@@ -3,9 +3,9 @@
  * on this device, which then syncs like any other edit.
  */
 import type { RxCollection } from 'rxdb';
-import { toWireDocument } from '../../domain/documents';
-import type { SyncDocument } from '../../domain/merge';
-import type { SyncCollection } from '../protocol';
+import { toWireDocument } from '../../../domain/documents';
+import type { SyncDocument } from '../../../domain/merge';
+import type { SyncCollection } from '../../../sync/protocol';
 import type { ConflictEntry, ConflictLog } from './conflicts';
 
 export class RestoreError extends Error {

@@ -7,8 +7,8 @@
  * and arrives in a later page, so nothing is missed. A failed read-ahead is forgotten and
  * the page is fetched again.
  */
-import { stableStringify } from '../../domain/documents';
-import type { Checkpoint } from '../protocol';
+import { stableStringify } from '../../../domain/documents';
+import type { Checkpoint } from '../../../sync/protocol';
 
 export type PullPage<T> = { documents: T[]; checkpoint: Checkpoint | null };
 export type FetchPage<T> = (checkpoint: Checkpoint | null | undefined, limit: number) => Promise<PullPage<T>>;

@@ -1,7 +1,9 @@
 /**
  * One collection of an open database, shared by every storage instance RxDB opens on it:
  * its documents in memory, its place in the page log, the queue its writes go through one
- * at a time, its change stream, and the server states set aside for its replication.
+ * at a time, its change stream — and, for a replicated collection, its sync state: the
+ * changes that wait for the server, each with the server's state it started from, and
+ * the pull checkpoint reached (syncState.ts).
  *
  * Loading reads the collection's pages in the background: an instance is handed out at
  * once and waits for the load only when it is used, so the groups overview does not wait
@@ -11,7 +13,7 @@ import { Subject } from 'rxjs';
 import type { EventBulk, RxJsonSchema, RxStorageChangeEvent, RxStorageDefaultCheckpoint } from 'rxdb';
 import { MemoryCollection, type Doc } from './memoryCollection';
 import type { Page, PageLog } from './pageLog';
-import type { PreImage } from './replicationState';
+import { SyncState } from './syncState';
 
 /** Documents per page when a collection is rewritten whole. */
 const SNAPSHOT_PAGE = 1_000;
@@ -23,8 +25,7 @@ export type Changes = Subject<EventBulk<RxStorageChangeEvent<Doc>, RxStorageDefa
 export class CollectionHandle {
   readonly memory: MemoryCollection;
   readonly changes$: Changes = new Subject();
-  /** Server states set aside by a local change (replicationState.ts), by document id. */
-  readonly preImages = new Map<string, PreImage>();
+  readonly sync = new SyncState();
   readonly ready: Promise<void>;
   refs = 0;
   private queue: Promise<unknown> = Promise.resolve();
@@ -34,8 +35,8 @@ export class CollectionHandle {
   private pages = 0;
   /** Document versions in the log (live or replaced): when far more than the documents, it is compacted. */
   private versions = 0;
-  /** Server states set aside in the log (kept or forgotten since). */
-  private mastersInLog = 0;
+  /** Waiting changes recorded in the log (waiting still, or settled since). */
+  private pendingInLog = 0;
   private compactTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
 
@@ -47,8 +48,9 @@ export class CollectionHandle {
     private readonly logOpened: Promise<unknown>,
     /**
      * Told when a write erased something the log still holds in an earlier page: a
-     * document deleted, or a version with fields the new one lacks. The database then
-     * compacts every log (cohortStorage.ts), so the old values leave the disk.
+     * document deleted, a version with fields the new one lacks, a server state no longer
+     * needed. The database then compacts every log (cohortStorage.ts), so the old values
+     * leave the disk.
      */
     private readonly onErasure: () => void = () => undefined,
   ) {
@@ -73,25 +75,26 @@ export class CollectionHandle {
   /** Applies a page read from the log or just written to it; says whether it erased what an earlier page holds. */
   private apply(page: Page): boolean {
     const docs = page.docs as Doc[];
-    const erased = docs.some((doc) => erases(this.memory.docs.get(doc[this.primaryPath] as string), doc));
+    let erased = docs.some((doc) => erases(this.memory.docs.get(doc[this.primaryPath] as string), doc));
     this.memory.write(docs, page.purged);
-    for (const id of page.purged ?? []) this.preImages.delete(id);
-    for (const [id, state, token] of page.masters ?? []) {
-      this.preImages.set(id, { state: state as Record<string, unknown>, token });
+    for (const id of page.purged ?? []) this.sync.settle(id);
+    for (const [id, server] of page.pending ?? [])
+      this.sync.wait(id, server as Record<string, unknown> | null);
+    for (const id of page.settled ?? []) {
+      const server = this.sync.serverStateOf(id);
+      this.sync.settle(id);
+      // The server's state kept for a change that deleted the document: its content leaves too.
+      if (server && this.memory.docs.get(id)?._deleted) erased = true;
     }
+    if (page.checkpoint !== undefined) this.sync.checkpoint = page.checkpoint;
     this.versions += docs.length;
-    this.mastersInLog += page.masters?.length ?? 0;
+    this.pendingInLog += page.pending?.length ?? 0;
     return erased || (page.purged?.length ?? 0) > 0;
   }
 
-  /** Whether the log holds anything the collection no longer has: replaced versions, forgotten server states. */
+  /** Whether the log holds anything the collection no longer has: replaced versions, settled server states. */
   get holdsReplaced(): boolean {
-    return this.versions > this.memory.docs.size || this.mastersInLog > this.preImages.size;
-  }
-
-  /** Something only earlier pages hold was erased elsewhere (a server state forgotten): see onErasure. */
-  noteErasure(): void {
-    this.onErasure();
+    return this.versions > this.memory.docs.size || this.pendingInLog > this.sync.size;
   }
 
   /**
@@ -110,7 +113,13 @@ export class CollectionHandle {
 
   /** Writes `page` to the log, then to memory: a write that did not reach the disk changes nothing. */
   async write(page: Page): Promise<void> {
-    if (page.docs.length === 0 && !page.purged?.length && !page.masters?.length) return;
+    const empty =
+      page.docs.length === 0 &&
+      !page.purged?.length &&
+      !page.pending?.length &&
+      !page.settled?.length &&
+      page.checkpoint === undefined;
+    if (empty) return;
     const records = await this.log.append(this.key, this.next, page);
     this.next += records;
     this.pages += records;
@@ -127,13 +136,13 @@ export class CollectionHandle {
    * records (one per small write) where a rewrite would pack them.
    */
   private wasteful(): boolean {
-    const live = this.memory.docs.size + this.preImages.size;
+    const live = this.memory.docs.size + this.sync.size;
     const perRecord = Math.max(1, this.versions / Math.max(1, this.pages));
     return this.versions > 2 * live + SNAPSHOT_PAGE || this.pages > 2 * Math.ceil(live / perRecord) + 16;
   }
 
   /**
-   * Compacts a wasteful log: a small collection at once (a replication's checkpoints are
+   * Compacts a wasteful log: a small collection at once (an engine's records are
    * rewritten with every pulled page, and would otherwise be read back page by page), a
    * large one once its writes pause.
    */
@@ -150,8 +159,8 @@ export class CollectionHandle {
   }
 
   /**
-   * Rewrites the log as the live documents and pre-images alone: when it is wasteful, or,
-   * for an erasure, whenever it holds anything replaced.
+   * Rewrites the log as the live documents and the sync state alone: when it is wasteful,
+   * or, for an erasure, whenever it holds anything replaced.
    */
   async compact(erasing = false): Promise<void> {
     if (erasing ? !this.holdsReplaced : !this.wasteful()) return;
@@ -159,8 +168,15 @@ export class CollectionHandle {
     const pages: Page[] = [];
     for (let i = 0; i < docs.length; i += SNAPSHOT_PAGE)
       pages.push({ docs: docs.slice(i, i + SNAPSHOT_PAGE) });
-    const masters = [...this.preImages].map(([id, p]): [string, unknown, string] => [id, p.state, p.token]);
-    if (masters.length > 0) pages.push({ docs: [], masters });
+    const pending = this.sync.entries();
+    const checkpoint = this.sync.checkpoint;
+    if (pending.length > 0 || checkpoint !== undefined) {
+      pages.push({
+        docs: [],
+        ...(pending.length > 0 ? { pending } : {}),
+        ...(checkpoint === undefined ? {} : { checkpoint }),
+      });
+    }
     let records: number;
     try {
       records = await this.log.snapshot(this.key, this.next, pages);
@@ -172,7 +188,7 @@ export class CollectionHandle {
     this.next += records;
     this.pages = records;
     this.versions = docs.length;
-    this.mastersInLog = masters.length;
+    this.pendingInLog = pending.length;
   }
 
   /** Compacts for an erasure, after the writes queued before (see compact). */
@@ -185,7 +201,7 @@ export class CollectionHandle {
     await this.logOpened;
     await this.log.drop(this.key);
     this.memory.write([], [...this.memory.docs.keys()]);
-    this.preImages.clear();
+    this.sync.clear();
   }
 
   /** Waits for the queued writes, then stops taking any. */
@@ -194,6 +210,7 @@ export class CollectionHandle {
     this.closed = true;
     clearTimeout(this.compactTimer);
     this.changes$.complete();
+    this.sync.complete();
   }
 }
 

@@ -3,16 +3,19 @@
  * domain/merge.ts) and the conflict log (DESIGN.md invariant 4).
  *
  * Every value that lost a merge and every change the server refused is written to the
- * log, a local document of this device that survives restarts. The handler runs inside
- * RxDB's replication: when a push comes back with the server's state, it merges, or,
- * for a change the server refused, reverts to the server's state.
+ * log, a local document of this device that survives restarts. The sync engine
+ * (replicate.ts) asks for the merge, or, for a change the server refused, the revert.
  */
 import { BehaviorSubject } from 'rxjs';
-import type { RxConflictHandler } from 'rxdb';
-import { sameDocumentState, stableHash, stableStringify, toWireDocument } from '../../domain/documents';
-import { mergeDocuments, type LostChange, type Side, type SyncDocument } from '../../domain/merge';
-import type { Rejection, SyncCollection } from '../protocol';
-import type { LocalDocumentStore } from './outbox';
+import { stableHash, stableStringify, toWireDocument } from '../../../domain/documents';
+import { mergeDocuments, type LostChange, type Side, type SyncDocument } from '../../../domain/merge';
+import type { Rejection, SyncCollection } from '../../../sync/protocol';
+
+/** The part of a database the conflict log uses: its local documents (RxDB's). */
+export interface LocalDocumentStore {
+  getLocal(id: string): Promise<{ get(field: string): unknown } | null>;
+  upsertLocal(id: string, data: Record<string, unknown>): Promise<unknown>;
+}
 
 export type ConflictEntry = {
   /** Made from what was lost, so resolving the same conflict twice logs it once. */
@@ -110,10 +113,10 @@ export class ConflictLog {
 }
 
 /**
- * The conflict handlers of a database's collections. Made before the collections (RxDB
- * takes the handler when a collection is created); the log is attached once the
- * database is open, and the sync reports the server's refusals here before RxDB asks
- * the handler to resolve them.
+ * How this device settles a conflict, and its conflict log. The sync engine asks `resolve`
+ * whenever the server's state and a change waiting here both moved from the state the
+ * change started from — at a pull, or in a push's answer — and reports the server's
+ * refusals first (`noteRejections`); the log is attached once the database is open.
  */
 export class SyncConflicts {
   private log: ConflictLog | null = null;
@@ -137,40 +140,39 @@ export class SyncConflicts {
     for (const r of rejections) this.refused.set(`${collection}/${r.id}`, r);
   }
 
-  handler<T>(collection: SyncCollection): RxConflictHandler<T> {
-    return {
-      isEqual: (a, b) => sameDocumentState(a, b),
-      resolve: async (input) => {
-        const local = toWireDocument(input.newDocumentState) as unknown as SyncDocument;
-        const real = toWireDocument(input.realMasterState) as unknown as SyncDocument;
-        const assumed = input.assumedMasterState
-          ? (toWireDocument(input.assumedMasterState) as unknown as SyncDocument)
-          : null;
-        const key = `${collection}/${local.id}`;
-        const rejection = this.refused.get(key);
-        if (rejection) {
-          this.refused.delete(key);
-          await this.record([
-            entry(collection, local.id, this.now(), real.updatedAt, {
-              kind: 'rejected',
-              side: 'local',
-              lost: local,
-              kept: real,
-              reason: { code: rejection.code, message: rejection.message },
-            }),
-          ]);
-          return input.realMasterState;
-        }
-        const { merged, lost } = mergeDocuments({ assumed, real, local });
-        // An edit of a client that was deleted is erased with the client (a deletion erases).
-        const kept = collection === 'clients' ? lost.filter((l) => l.kind !== 'deleted') : lost;
-        await this.record(kept.map((l) => entryForLoss(collection, local.id, this.now(), l, real)));
-        return merged as unknown as typeof input.realMasterState;
-      },
-    };
+  /**
+   * The state a document settles on: the server's `real` state when the server refused
+   * this device's change (`local`), else the field-by-field merge against `assumed` (the
+   * server state `local` started from). What lost is in `entries`, for the log (record()).
+   */
+  resolve(
+    collection: SyncCollection,
+    input: { assumed: SyncDocument | null; real: SyncDocument; local: SyncDocument },
+  ): { merged: SyncDocument; entries: ConflictEntry[] } {
+    const local = toWireDocument(input.local) as unknown as SyncDocument;
+    const real = toWireDocument(input.real) as unknown as SyncDocument;
+    const assumed = input.assumed ? (toWireDocument(input.assumed) as unknown as SyncDocument) : null;
+    const key = `${collection}/${local.id}`;
+    const rejection = this.refused.get(key);
+    if (rejection) {
+      this.refused.delete(key);
+      const refused = entry(collection, local.id, this.now(), real.updatedAt, {
+        kind: 'rejected',
+        side: 'local',
+        lost: local,
+        kept: real,
+        reason: { code: rejection.code, message: rejection.message },
+      });
+      return { merged: real, entries: [refused] };
+    }
+    const { merged, lost } = mergeDocuments({ assumed, real, local });
+    // An edit of a client that was deleted is erased with the client (a deletion erases).
+    const kept = collection === 'clients' ? lost.filter((l) => l.kind !== 'deleted') : lost;
+    return { merged, entries: kept.map((l) => entryForLoss(collection, local.id, this.now(), l, real)) };
   }
 
-  private async record(entries: ConflictEntry[]): Promise<void> {
+  /** Writes entries resolve() returned to the log (kept until it is attached). */
+  async record(entries: ConflictEntry[]): Promise<void> {
     if (entries.length === 0) return;
     if (this.log) await this.log.add(entries);
     else this.pending.push(...entries);

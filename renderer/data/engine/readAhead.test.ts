@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Checkpoint } from '../protocol';
+import type { Checkpoint } from '../../../sync/protocol';
 import { withReadAhead, type FetchPage, type PullPage } from './readAhead';
 
 /** A server's pull over `total` documents in order: checkpoint = index of the last one sent. */

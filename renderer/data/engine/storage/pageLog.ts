@@ -22,7 +22,7 @@
  *   compaction runs — can start inside one of its transaction zones and join it.
  */
 import { Dexie, type DexieOptions, type Table } from 'dexie';
-import type { IndexedDbFactory } from '../localDatabases';
+import type { IndexedDbFactory } from '../../localDatabases';
 import {
   decodePage,
   encodePart,
@@ -169,6 +169,13 @@ export class PageLog {
     // The old records are outside the collection now; left behind, they go at its next opening (read()).
     await this.dropBefore(c, from).catch(() => undefined);
     return s - from;
+  }
+
+  /** The collections the log holds (their keys: `name--version`). */
+  async collections(): Promise<string[]> {
+    this.ensureOpen();
+    const keys = (await this.pages.toCollection().primaryKeys()) as [string, number][];
+    return [...new Set(keys.map(([c]) => c))];
   }
 
   /** The position after collection `c`'s last record: where nothing written so far can be overwritten. */
