@@ -17,7 +17,7 @@
  */
 import { startTestServer, type StorageKind, type TestServer } from '../sync/server/testing';
 import { pullEverything } from '../sync/testing/pushBurst';
-import { SYNC_COLLECTIONS } from '../sync/protocol';
+import { PROTOCOL_VERSION, PROTOCOL_HEADER, SYNC_COLLECTIONS } from '../sync/protocol';
 import { signInAndSync, progress, type BenchApp, type Figure, type SyncedDevice } from './browser';
 import { loadDataset, type Dataset, type DatasetSize } from './dataset';
 import { pouchReplication, startPouchPeer } from './pouch';
@@ -55,7 +55,7 @@ async function floorRun(app: BenchApp, serverUrl: string, token: string, layout:
           const q = new URLSearchParams({ limit: '1000' });
           if (checkpoint) q.set('checkpoint', JSON.stringify(checkpoint));
           const res = await fetch('${serverUrl}/api/v1/sync/' + collection + '/pull?' + q, {
-            headers: { authorization: 'Bearer ${token}' },
+            headers: { authorization: 'Bearer ${token}', '${PROTOCOL_HEADER}': '${PROTOCOL_VERSION}' },
           });
           const page = await res.json();
           if (!layout) {

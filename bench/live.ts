@@ -9,6 +9,7 @@ import { openTestDevice } from '../sync/testing/devices';
 import { rssKb, serverPid } from '../sync/testing/processMemory';
 import { startServerProcess, stopServerProcess } from '../sync/testing/serverProcess';
 import type { Figure } from './browser';
+import { protocolHeaders } from '../sync/protocol';
 
 const progress = (message: string) => console.error(`bench live: ${message}`);
 
@@ -61,7 +62,11 @@ export async function concurrentDevices(kind: StorageKind, seconds: number, devi
   const server = await startTestServer(kind);
   try {
     const { token } = await server.login('admin@demo.test');
-    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const headers = {
+      ...protocolHeaders,
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+    };
     // Counted per second of the run: each second is one value of the figure.
     const pushes = new Array<number>(seconds).fill(0);
     const pulls = new Array<number>(seconds).fill(0);
@@ -140,7 +145,7 @@ export async function streamMemory(streams: number): Promise<Figure> {
       const controller = new AbortController();
       controllers.push(controller);
       const res = await fetch(`${url}/api/v1/sync/stream`, {
-        headers: { authorization: `Bearer ${token}` },
+        headers: { ...protocolHeaders, authorization: `Bearer ${token}` },
         signal: controller.signal,
       });
       void res.body

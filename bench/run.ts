@@ -32,6 +32,7 @@ import { NETWORK, PRACTICE, scaled } from './dataset';
 import { initialSync } from './initialSync';
 import { concurrentDevices, propagationLatency, streamMemory } from './live';
 import { interactionFigures } from './ui';
+import { protocolHeaders } from '../sync/protocol';
 
 const benchStart = performance.now();
 const quick = process.argv.includes('--quick');
@@ -91,7 +92,11 @@ async function benchStorage(kind: StorageKind) {
     const server = await startTestServer(kind);
     try {
       const { token } = await server.login('admin@demo.test');
-      const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+      const headers = {
+        ...protocolHeaders,
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+      };
       let t = performance.now();
       for (let i = 0; i < GROUPS; i += PUSH_BATCH) {
         const rows = Array.from({ length: Math.min(PUSH_BATCH, GROUPS - i) }, (_, k) => ({

@@ -61,6 +61,8 @@ export const groupSchema = z
       .max(GROUP_DESCRIPTION_MAX, { message: 'description.tooLong' })
       .refine(isPlainMultilineText, { message: 'description.invalidCharacters' }),
     metadata: groupInputSchema.shape.metadata,
+    /** When the group was archived; absent or null while it is not (the server keeps it absent). */
+    archivedAt: timestampSchema.nullable().optional(),
     createdAt: timestampSchema,
     updatedAt: timestampSchema,
   })

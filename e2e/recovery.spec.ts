@@ -11,6 +11,7 @@ import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { GroupsPage } from './page-models/GroupsPage';
 import { SignInPage } from './page-models/SignInPage';
 import { groupDoc, pushAsDevice, screenshot, SERVER_URL, uniqueId, watchPageErrors } from './support';
+import { protocolHeaders } from '../sync/protocol';
 
 /** A page of the app's origin without the app, so its IndexedDB can be changed while nothing holds it open. */
 async function leaveApp(page: Page) {
@@ -47,7 +48,8 @@ const MAKE_FOREIGN = `(async () => {
   for (const page of pages) {
     const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: page.body.iv, additionalData: where(page.c, page.s) }, key, page.body.sealed);
     for (const doc of JSON.parse(new TextDecoder().decode(plain)).docs) {
-      if (doc.id === 'collection|groups-0') { entry = doc; at = page; }
+      // The groups collection's entry, at whichever schema version the app is.
+      if (/^collection[|]groups-[0-9]+$/.test(doc.id) && !doc._deleted) { entry = doc; at = page; }
     }
   }
   entry.data.schema.properties.foreignField = { type: 'string' };
@@ -139,7 +141,7 @@ async function serverGroupNames(): Promise<string[]> {
     const query = new URLSearchParams({ limit: '500' });
     if (checkpoint) query.set('checkpoint', JSON.stringify(checkpoint));
     const res = await fetch(`${SERVER_URL}/api/v1/sync/groups/pull?${query}`, {
-      headers: { authorization: `Bearer ${token}` },
+      headers: { ...protocolHeaders, authorization: `Bearer ${token}` },
     });
     const page = (await res.json()) as {
       documents: { name: string; _deleted: boolean }[];

@@ -3,6 +3,7 @@ import type { Page } from '@playwright/test';
 import { createClient } from '../domain/client';
 import { createGroup } from '../domain/group';
 import { createMembership } from '../domain/membership';
+import { protocolHeaders } from '../sync/protocol';
 
 export const SCREENSHOT_DIR = path.join('e2e', 'screenshots');
 
@@ -42,7 +43,7 @@ export async function pushAsDevice(
   const { token } = (await login.json()) as { token: string };
   const res = await fetch(`${SERVER_URL}/api/v1/sync/${collection}/push`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    headers: { ...protocolHeaders, authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify(
       docs.map((d) => ({ assumedMasterState: null, newDocumentState: { ...d, _deleted: false } })),
     ),

@@ -60,6 +60,7 @@ export async function createCohortDatabase(options: DatabaseOptions): Promise<Co
             indexedDb: options.indexedDb,
             onHeldElsewhere: options.onHeldElsewhere,
             replicated: SYNC_COLLECTIONS,
+            migrations: MIGRATIONS,
           }),
       ),
     }),
@@ -88,6 +89,9 @@ export async function createCohortDatabase(options: DatabaseOptions): Promise<Co
   conflictsByDatabase.set(db, conflicts);
   return db;
 }
+
+/** Each collection's schema migrations, for the storage (which migrates first) and for RxDB. */
+const MIGRATIONS = { groups: groupMigrations, clients: clientMigrations, memberships: membershipMigrations };
 
 async function addCohortCollections(db: CohortDatabase): Promise<void> {
   await db.addCollections({

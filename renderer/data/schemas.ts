@@ -2,8 +2,11 @@
  * RxDB schemas of the local collections. They mirror domain/ (checked by
  * schemas.test.ts); the domain's zod schemas validate every write (validation.ts).
  *
- * Versioning: bump `version` and add a function to `migrationStrategies` under the new
- * number; RxDB migrates stored documents on open.
+ * Versioning: bump `version` and add a function to the collection's migrations under the
+ * new number (README, "Adding a schema migration"). Cohort's storage migrates a collection
+ * when it is opened at a new version — its documents, the server states its waiting
+ * changes started from, its checkpoint — with those functions; RxDB, handed the same
+ * functions, then finds nothing left to migrate.
  */
 import type { MigrationStrategies, RxJsonSchema } from 'rxdb';
 import { ID_MAX_LENGTH } from '../../domain/ids';
@@ -15,7 +18,8 @@ const timestamp = { type: 'integer', minimum: 0, maximum: 8.64e15, multipleOf: 1
 
 export const groupRxSchema: RxJsonSchema<Group> = {
   title: 'groups',
-  version: 0,
+  // v1: archivedAt (absent or null: not archived).
+  version: 1,
   primaryKey: 'id',
   type: 'object',
   properties: {
@@ -23,6 +27,7 @@ export const groupRxSchema: RxJsonSchema<Group> = {
     name: { type: 'string', minLength: 1, maxLength: GROUP_NAME_MAX },
     description: { type: 'string', maxLength: GROUP_DESCRIPTION_MAX },
     metadata: { type: 'object', additionalProperties: { type: 'string' } },
+    archivedAt: { type: ['integer', 'null'], minimum: 0, maximum: 8.64e15, multipleOf: 1 },
     createdAt: timestamp,
     updatedAt: timestamp,
   },
@@ -31,8 +36,11 @@ export const groupRxSchema: RxJsonSchema<Group> = {
   indexes: ['name'],
 };
 
-/** Version → function from the previous version's document. Empty while v0 is the only version. */
-export const groupMigrations: MigrationStrategies = {};
+/** Version → function from the previous version's document (a tombstone too: only its id and times). */
+export const groupMigrations: MigrationStrategies = {
+  // v0 → v1: archivedAt is new, and absent means not archived: the same document.
+  1: (doc: Group) => doc,
+};
 
 const date = { type: 'string', maxLength: 10 } as const;
 

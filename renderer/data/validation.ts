@@ -5,17 +5,9 @@
  */
 import { wrappedValidateStorageFactory, type RxJsonSchema, type RxValidationError } from 'rxdb';
 import type { z } from 'zod';
-import { clientSchema } from '../../domain/client';
-import { groupSchema } from '../../domain/group';
-import { idSchema } from '../../domain/ids';
-import { membershipIdSchema, membershipSchema } from '../../domain/membership';
-import { tombstoneSchema } from '../../domain/tombstone';
+import { DOCUMENT_SCHEMAS } from '../../sync/protocol';
 
-const SCHEMAS_BY_TITLE: Record<string, { live: z.ZodType; deleted: z.ZodType }> = {
-  groups: { live: groupSchema, deleted: tombstoneSchema(idSchema) },
-  clients: { live: clientSchema, deleted: tombstoneSchema(idSchema) },
-  memberships: { live: membershipSchema, deleted: tombstoneSchema(membershipIdSchema) },
-};
+const SCHEMAS_BY_TITLE: Record<string, { live: z.ZodType; deleted: z.ZodType }> = DOCUMENT_SCHEMAS;
 
 function zodValidator(schema: RxJsonSchema<unknown>) {
   const zod = schema.title ? SCHEMAS_BY_TITLE[schema.title] : undefined;

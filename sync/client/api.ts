@@ -1,7 +1,11 @@
 /** The device's HTTP client for the sync protocol and sign-in. */
 import { loginResponseSchema, meSchema, type LoginResponse, type Me } from '../../domain/session';
+import type { z } from 'zod';
 import {
   API_PREFIX,
+  protocolHeaders,
+  syncAnswerSchemas,
+  SYNC_COLLECTIONS,
   type ApiErrorBody,
   type Checkpoint,
   type PullResponse,
@@ -89,13 +93,36 @@ export function normalizeServerUrl(url: string): string {
  */
 export const NO_STORE = { cache: 'no-store' } as const;
 
+/** Each collection's answer schemas, made once. */
+const ANSWERS = Object.fromEntries(SYNC_COLLECTIONS.map((c) => [c, syncAnswerSchemas(c)])) as Record<
+  SyncCollection,
+  ReturnType<typeof syncAnswerSchemas>
+>;
+
+/**
+ * `json` checked with `schema`: the device's one check of what the server sends (a pulled
+ * document is written to the local database as it is, without a second one). An answer
+ * that does not fit is refused whole, with where it went wrong.
+ */
+function checked<T>(schema: z.ZodType, json: unknown, what: string): T {
+  const result = schema.safeParse(json);
+  if (result.success) return result.data as T;
+  const issue = result.error.issues[0];
+  const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
+  throw new ApiRequestError(
+    200,
+    'bad_response',
+    `The server's ${what} is not what this Cohort understands${where}: ${issue?.message ?? 'invalid'}.`,
+  );
+}
+
 export function createApiClient(options: ApiClientOptions) {
   const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
 
   async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
     // Checked at each request: a session kept from before plain http was refused fails here, with why.
     const base = normalizeServerUrl(options.serverUrl) + API_PREFIX;
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...protocolHeaders };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
@@ -142,13 +169,19 @@ export function createApiClient(options: ApiClientOptions) {
     async me(): Promise<Me> {
       return meSchema.parse(await request('GET', '/me'));
     },
-    pull<T>(collection: SyncCollection, checkpoint: Checkpoint | null | undefined, limit: number) {
+    async pull<T>(
+      collection: SyncCollection,
+      checkpoint: Checkpoint | null | undefined,
+      limit: number,
+    ): Promise<PullResponse<T>> {
       const query = new URLSearchParams({ limit: String(limit) });
       if (checkpoint) query.set('checkpoint', JSON.stringify(checkpoint));
-      return request<PullResponse<T>>('GET', `/sync/${collection}/pull?${query}`);
+      const json = await request<unknown>('GET', `/sync/${collection}/pull?${query}`);
+      return checked(ANSWERS[collection].pull, json, `page of ${collection}`);
     },
-    push<T>(collection: SyncCollection, rows: PushRow<T>[]) {
-      return request<PushResponse<T>>('POST', `/sync/${collection}/push`, rows);
+    async push<T>(collection: SyncCollection, rows: PushRow<T>[]): Promise<PushResponse<T>> {
+      const json = await request<unknown>('POST', `/sync/${collection}/push`, rows);
+      return checked(ANSWERS[collection].push, json, `answer to a push of ${collection}`);
     },
   };
 }

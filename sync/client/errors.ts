@@ -3,7 +3,7 @@
  * sign-in, an unreachable server, or the server's own error — however Dexie, RxDB or the
  * HTTP client wrapped it.
  */
-import { isAuthError, NetworkError } from './api';
+import { ApiRequestError, isAuthError, NetworkError } from './api';
 import type { SyncErrorInfo } from './status';
 
 /**
@@ -49,6 +49,9 @@ export function describeError(error: unknown): SyncErrorInfo {
   }
   if (isAuthError(error) || (error instanceof Error && error.message === '401')) {
     return { kind: 'auth', message: 'Your sign-in has expired. Sign in again to resume sync.' };
+  }
+  if (error instanceof ApiRequestError && error.code === 'update_required') {
+    return { kind: 'update', message: error.message };
   }
   if (error instanceof NetworkError || error instanceof TypeError) {
     return { kind: 'network', message: 'The server cannot be reached.' };

@@ -13,8 +13,11 @@ export type SyncFacts = {
   error: SyncErrorInfo | null;
 };
 
-/** `storage`: this device's disk or storage quota is full, so what sync brings cannot be stored. */
-export type SyncErrorInfo = { kind: 'network' | 'auth' | 'server' | 'storage'; message: string };
+/**
+ * `storage`: this device's disk or storage quota is full, so what sync brings cannot be
+ * stored. `update`: the server speaks a newer sync protocol than this app (PROTOCOL_VERSION).
+ */
+export type SyncErrorInfo = { kind: 'network' | 'auth' | 'server' | 'storage' | 'update'; message: string };
 
 export type SyncStatus = SyncFacts & { phase: SyncPhase };
 

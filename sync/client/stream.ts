@@ -3,7 +3,7 @@
  * and reconnects with backoff until closed.
  */
 import { createParser } from 'eventsource-parser';
-import { API_PREFIX, type StreamEvent } from '../protocol';
+import { API_PREFIX, protocolHeaders, streamEventSchema, type StreamEvent } from '../protocol';
 import { NO_STORE, normalizeServerUrl } from './api';
 import { backoffDelay } from './backoff';
 
@@ -26,6 +26,15 @@ export type StreamOptions = {
 
 export type ChangeStream = { close(): void; reconnectNow(): void };
 
+function parseEvent(data: string): StreamEvent | null {
+  try {
+    const result = streamEventSchema.safeParse(JSON.parse(data));
+    return result.success ? result.data : null;
+  } catch {
+    return null;
+  }
+}
+
 export function openChangeStream(options: StreamOptions): ChangeStream {
   const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   let closed = false;
@@ -43,7 +52,11 @@ export function openChangeStream(options: StreamOptions): ChangeStream {
     try {
       const url = normalizeServerUrl(options.serverUrl) + API_PREFIX + '/sync/stream';
       const response = await doFetch(url, {
-        headers: { authorization: `Bearer ${options.token}`, accept: 'text/event-stream' },
+        headers: {
+          ...protocolHeaders,
+          authorization: `Bearer ${options.token}`,
+          accept: 'text/event-stream',
+        },
         ...NO_STORE,
         signal: controller.signal,
       });
@@ -60,7 +73,9 @@ export function openChangeStream(options: StreamOptions): ChangeStream {
             attempt = 0;
             options.handlers.onOpen();
           } else if (message.event === 'change') {
-            options.handlers.onChange(JSON.parse(message.data) as StreamEvent);
+            // An event the device does not understand is dropped: the next pull brings what changed.
+            const event = parseEvent(message.data);
+            if (event) options.handlers.onChange(event);
           }
         },
       });

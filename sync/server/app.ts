@@ -2,7 +2,7 @@
 import http from 'node:http';
 import type { Socket } from 'node:net';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
-import { API_PREFIX } from '../protocol';
+import { API_PREFIX, PROTOCOL_HEADER } from '../protocol';
 import { authenticate } from './auth/accounts';
 import type { ChangeBus } from './changeBus';
 import type { ServerConfig } from './config';
@@ -126,7 +126,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (request.method === 'OPTIONS') {
       return reply
         .header('access-control-allow-methods', 'GET, POST, PATCH, DELETE, OPTIONS')
-        .header('access-control-allow-headers', 'authorization, content-type')
+        .header('access-control-allow-headers', `authorization, content-type, ${PROTOCOL_HEADER}`)
         .header('access-control-max-age', '600')
         .code(204)
         .send();

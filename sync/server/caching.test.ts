@@ -6,7 +6,7 @@
  */
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_PREFIX } from '../protocol';
+import { protocolHeaders, API_PREFIX } from '../protocol';
 import { registeredRoutes } from './matrix/support';
 import { startTestServer, type TestServer } from './testing';
 
@@ -55,7 +55,7 @@ describe('caching', () => {
   it('the change stream and a route that does not exist answer no-store too', async () => {
     const controller = new AbortController();
     const stream = await fetch(`${server.url}${API_PREFIX}/sync/stream`, {
-      headers: { authorization: `Bearer ${admin}` },
+      headers: { ...protocolHeaders, authorization: `Bearer ${admin}` },
       signal: controller.signal,
     });
     expect(stream.status).toBe(200);

@@ -14,7 +14,14 @@ import type { SyncCollection } from '../protocol';
 import { toNumber, type Row } from './storage/database';
 
 type ColumnType = 'text' | 'jsonb' | 'int8';
-type Column = { field: string; column: string; type: ColumnType; optional?: boolean };
+type Column = {
+  field: string;
+  column: string;
+  type: ColumnType;
+  optional?: boolean;
+  /** A null sent for it means absent (what the column's NULL gives back): groups' archivedAt. */
+  nullable?: boolean;
+};
 
 export type CollectionSpec = {
   name: SyncCollection;
@@ -46,6 +53,7 @@ export const COLLECTIONS: Record<SyncCollection, CollectionSpec> = {
       { field: 'name', column: 'name', type: 'text' },
       { field: 'description', column: 'description', type: 'text' },
       { field: 'metadata', column: 'metadata', type: 'jsonb' },
+      { field: 'archivedAt', column: 'archived_at', type: 'int8', optional: true, nullable: true },
       ...timestamps,
     ],
     schema: groupSchema,
@@ -125,6 +133,16 @@ export function rowToDocument(spec: CollectionSpec, row: Row): WireDocument {
   }
   doc._deleted = row.deleted === true;
   return doc as WireDocument;
+}
+
+/**
+ * `doc` with the nulls of its nullable fields left out: the server keeps them absent, so a
+ * device's `archivedAt: null` and the server's absent one are the same state.
+ */
+export function withoutNulls<T extends Record<string, unknown>>(spec: CollectionSpec, doc: T): T {
+  const nulls = new Set(spec.columns.filter((c) => c.nullable && doc[c.field] === null).map((c) => c.field));
+  if (nulls.size === 0) return doc;
+  return Object.fromEntries(Object.entries(doc).filter(([field]) => !nulls.has(field))) as T;
 }
 
 /** The columns a deletion erases: all but the id and the times. */

@@ -9,6 +9,7 @@ import { createGroup } from '../../domain/group';
 import { openTestDevice, type TestDevice } from '../testing/devices';
 import { startServerProcess, stopServerProcess } from '../testing/serverProcess';
 import { loginAt, seededStorage, testStorages } from './testing';
+import { protocolHeaders } from '../protocol';
 
 const withPostgres = testStorages().includes('postgres');
 
@@ -55,7 +56,7 @@ describe.skipIf(!withPostgres)('two server processes on one PostgreSQL database'
     const { token } = await loginAt(two, 'admin@demo.test');
     const controller = new AbortController();
     const stream = await fetch(`${two}/api/v1/sync/stream`, {
-      headers: { authorization: `Bearer ${token}` },
+      headers: { ...protocolHeaders, authorization: `Bearer ${token}` },
       signal: controller.signal,
     });
     const reader = stream.body?.getReader();
@@ -76,7 +77,11 @@ describe.skipIf(!withPostgres)('two server processes on one PostgreSQL database'
     };
     const push = await fetch(`${one}/api/v1/sync/groups/push`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${writerToken}`, 'content-type': 'application/json' },
+      headers: {
+        ...protocolHeaders,
+        authorization: `Bearer ${writerToken}`,
+        'content-type': 'application/json',
+      },
       body: JSON.stringify([{ assumedMasterState: null, newDocumentState: doc }]),
     });
     expect(push.status).toBe(200);

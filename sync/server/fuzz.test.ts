@@ -27,6 +27,7 @@ import { oddButValidText, UNPAIRED_SURROGATES } from './fuzz/unicode';
 import { insideAt } from './fuzz/values';
 import { send, type Json } from './fuzz/wire';
 import { startTestServer, testStorages, type TestServer } from './testing';
+import { protocolHeaders } from '../protocol';
 
 const REQUESTS = Number(process.env.COHORT_FUZZ_REQUESTS ?? 600);
 const SEED = Number(process.env.COHORT_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -116,7 +117,7 @@ describe.each(testStorages())('fuzzing every endpoint (%s storage)', (kind) => {
     const call = async (method: string, path: string, body?: unknown) => {
       const res = await fetch(`${server.url}/api/v1${path}`, {
         method,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        headers: { ...protocolHeaders, authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       return { status: res.status, body: (await res.json()) as Record<string, Record<string, unknown>> };

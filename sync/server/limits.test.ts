@@ -7,6 +7,7 @@
 import crypto from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './testing';
+import { protocolHeaders } from '../protocol';
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -43,7 +44,7 @@ describe('request limits', () => {
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     // The signed-in token is known (its sign-in said so): its own budget, not the address's.
     expect((await get(`${server.url}/api/v1/groups`, token)).status).toBe(200);
-    expect((await get(`${server.url}/api/v1/sync/groups/pull`, token)).status).toBe(200);
+    expect((await get(`${server.url}/api/v1/sync/groups/pull`, token, protocolHeaders)).status).toBe(200);
   });
 
   it('a token’s sync budget is its own: another token goes on', async () => {
@@ -51,7 +52,7 @@ describe('request limits', () => {
     server = running;
     const one = (await running.login('admin@demo.test')).token;
     const two = (await running.login('viewer@demo.test')).token;
-    const pull = (token: string) => get(`${running.url}/api/v1/sync/groups/pull`, token);
+    const pull = (token: string) => get(`${running.url}/api/v1/sync/groups/pull`, token, protocolHeaders);
     const statuses = [];
     for (let i = 0; i < 4; i++) statuses.push((await pull(one)).status);
     expect(statuses).toEqual([200, 200, 200, 429]);

@@ -13,6 +13,7 @@ import type { Checkpoint, PushResponse, PushRow, Rejection, SyncCollection } fro
 import {
   COLLECTIONS,
   columnList,
+  withoutNulls,
   contentColumns,
   documentValues,
   rowToDocument,
@@ -90,10 +91,11 @@ export async function pushChanges(
     const rejections: Rejection[] = [];
     const changed: Changes = new Map();
     for (const row of rows) {
-      const incoming = row.newDocumentState;
+      const incoming = withoutNulls(spec, row.newDocumentState);
+      const assumed = row.assumedMasterState && withoutNulls(spec, row.assumedMasterState);
       const id = String(incoming.id);
       const master = current.get(id);
-      if (!sameDocumentState(master, row.assumedMasterState)) {
+      if (!sameDocumentState(master, assumed)) {
         conflicts.push(master ?? tombstoneFor(incoming));
         continue;
       }

@@ -10,7 +10,13 @@ import { stableStringify } from '../../domain/documents';
 import type { SyncDocument } from '../../domain/merge';
 import { membershipId } from '../../domain/membership';
 import { tombstoneOf } from '../../domain/tombstone';
-import { SYNC_COLLECTIONS, type Checkpoint, type PushResponse, type SyncCollection } from '../protocol';
+import {
+  protocolHeaders,
+  SYNC_COLLECTIONS,
+  type Checkpoint,
+  type PushResponse,
+  type SyncCollection,
+} from '../protocol';
 
 export type State = Record<SyncCollection, Map<string, SyncDocument>>;
 export type Push = {
@@ -83,7 +89,7 @@ async function pullPage(
   const query = new URLSearchParams({ limit: String(limit) });
   if (checkpoint) query.set('checkpoint', JSON.stringify(checkpoint));
   const res = await fetch(`${url}/api/v1/sync/${collection}/pull?${query.toString()}`, {
-    headers: { authorization: `Bearer ${token}` },
+    headers: { ...protocolHeaders, authorization: `Bearer ${token}` },
   });
   if (res.status !== 200) throw new Error(`pull ${collection}: ${res.status} ${await res.text()}`);
   return (await res.json()) as { documents: SyncDocument[]; checkpoint: Checkpoint | null };
@@ -208,7 +214,11 @@ export class BurstWriter {
     try {
       res = await fetch(`${this.url}/api/v1/sync/${push.collection}/push`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
+        headers: {
+          ...protocolHeaders,
+          authorization: `Bearer ${this.token}`,
+          'content-type': 'application/json',
+        },
         body: JSON.stringify(push.rows),
       });
     } catch {

@@ -1,8 +1,9 @@
 /**
  * A device database written by Cohort as it was on 2026-12-04 (RxDB's replication beside
  * Cohort's storage: fixtures/device-2026-12-04.json, made by sync/testing/makeDeviceFixture.ts at commit c7ec075)
- * opens with today's engine with every document, every unsent change and the server state
- * each started from, and its conflict log; then syncs, sending exactly the changes that
+ * opens with today's engine — and today's schemas: its groups are at version 0, before
+ * archivedAt — with every document, every unsent change and the server state each started
+ * from, and its conflict log; then syncs, sending exactly the changes that
  * waited — each assuming the server state it started from, so none is taken as a conflict
  * — and nothing it had sent before.
  */
@@ -11,7 +12,7 @@ import { indexedDB, IDBKeyRange } from 'fake-indexeddb';
 import { BehaviorSubject } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stableStringify, toWireDocument } from '../../../domain/documents';
-import { SYNC_COLLECTIONS, type SyncCollection } from '../../../sync/protocol';
+import { protocolHeaders, SYNC_COLLECTIONS, type SyncCollection } from '../../../sync/protocol';
 import { startTestServer, type TestServer } from '../../../sync/server/testing';
 import { createCohortDatabase, syncConflicts, type CohortDatabase } from '../database';
 import { fromBase64, importKey } from '../encryption';
@@ -82,7 +83,7 @@ beforeAll(async () => {
   for (const collection of SYNC_COLLECTIONS) {
     const current = new Map<string, unknown>();
     const pulled = await fetch(`${server.url}/api/v1/sync/${collection}/pull?limit=1000`, {
-      headers: { authorization: `Bearer ${token}` },
+      headers: { ...protocolHeaders, authorization: `Bearer ${token}` },
     }).then((r) => r.json() as Promise<{ documents: { id: string }[] }>);
     for (const d of pulled.documents) current.set(d.id, d);
     const rows = fixture.server[collection].map((doc) => ({
@@ -91,7 +92,7 @@ beforeAll(async () => {
     }));
     await fetch(`${server.url}/api/v1/sync/${collection}/push`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      headers: { ...protocolHeaders, authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify(rows),
     });
   }
@@ -109,6 +110,9 @@ describe('a device database of 2026-12-04', () => {
       indexedDb: { indexedDB, IDBKeyRange },
       encryptionKey: await importKey(fromBase64(fixture.rawKey)),
     });
+    // The fixture holds groups at schema version 0: they were migrated to today's (archivedAt)
+    // by the storage on the way, their waiting changes and server states with them.
+    expect(db.groups.schema.version).toBeGreaterThan(0);
     for (const collection of SYNC_COLLECTIONS) {
       const docs = await db.collections[collection].find().exec();
       expect(new Map(docs.map((d) => [d.primary, wire(d)])), collection).toEqual(
@@ -174,7 +178,7 @@ describe('a device database of 2026-12-04', () => {
     // Nothing new in the conflict log, and the device holds the server's state.
     expect(conflicts.conflictLog.entries).toEqual(fixture.expected.conflictLog);
     const onServer = await fetch(`${server.url}/api/v1/sync/groups/pull?limit=1000`, {
-      headers: { authorization: `Bearer ${token}` },
+      headers: { ...protocolHeaders, authorization: `Bearer ${token}` },
     }).then((r) => r.json() as Promise<{ documents: Record<string, unknown>[] }>);
     const live = onServer.documents.filter((d) => !d._deleted);
     expect(new Map((await db.groups.find().exec()).map((d) => [d.primary, wire(d)]))).toEqual(byId(live));

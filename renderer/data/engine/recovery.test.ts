@@ -137,7 +137,8 @@ async function leaveForeignDatabase(name: string, outbox: Record<string, string>
     groups: {
       schema: {
         title: 'groups',
-        version: 0,
+        // Cohort's version with another schema: RxDB refuses it (an older version would be migrated).
+        version: groupRxSchema.version,
         primaryKey: 'id',
         type: 'object',
         properties: { id: { type: 'string', maxLength: 40 }, label: { type: 'string' } },

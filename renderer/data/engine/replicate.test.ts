@@ -194,6 +194,43 @@ describe('two devices against the real server', () => {
     await expect.poll(() => d.sync.status$.value.pending, { timeout: 10_000 }).toBe(0);
   });
 
+  it('against a server of a newer protocol: says to update, keeps the waiting change, sends it once updated', async () => {
+    // This device as if it were of protocol 1: every request says so.
+    const { token } = await server.login('admin@demo.test');
+    const db = await createCohortDatabase({
+      name: `old-protocol-${Date.now()}`,
+      indexedDb: { indexedDB, IDBKeyRange },
+    });
+    const oldFetch: typeof fetch = (input, init) =>
+      fetch(input, {
+        ...init,
+        headers: { ...(init?.headers as Record<string, string>), 'cohort-protocol': '1' },
+      });
+    const collections = { groups: db.groups, clients: db.clients, memberships: db.memberships };
+    await db.groups.insert(
+      createGroup(
+        { name: 'Made before the update', description: '', metadata: {} },
+        'before-update',
+        Date.now(),
+      ),
+    );
+    const old = await startSync({ db, collections, serverUrl: server.url, token, fetch: oldFetch });
+    devices.push({ db, sync: old, online$: new BehaviorSubject(true), setNetwork: () => undefined });
+    await expect.poll(() => old.status$.value.error?.kind, { timeout: 10_000 }).toBe('update');
+    expect(old.status$.value).toMatchObject({ phase: 'error', pending: 1 });
+    expect(old.status$.value.error?.message).toMatch(/update the app/);
+    expect(await server.db.query('SELECT id FROM groups WHERE id = $1', ['before-update'])).toEqual([]);
+
+    // Updated: the same database syncs, and the change made before goes.
+    await old.stop();
+    const updated = await startSync({ db, collections, serverUrl: server.url, token });
+    (devices.at(-1) as Device).sync = updated;
+    await expect.poll(() => updated.status$.value.phase, { timeout: 10_000 }).toBe('synced');
+    expect(await server.db.query('SELECT name FROM groups WHERE id = $1', ['before-update'])).toEqual([
+      { name: 'Made before the update' },
+    ]);
+  });
+
   it('classifies a failed request as a network error', () => {
     expect(new NetworkError(new TypeError('fetch failed')).name).toBe('NetworkError');
   });

@@ -100,7 +100,8 @@ export async function startSync(options: SyncOptions): Promise<SyncController> {
     const collection = options.collections[name];
     return collection ? [{ name, replica: replicaOf(collection), paused: false, stale: true }] : [];
   });
-  await Promise.all(parts.map((p) => p.replica.ready));
+  // Not waiting for the collections' loads: the first screen would wait for 500,000
+  // memberships to be read. A cycle's pushes and pulls wait for the collection they touch.
 
   const facts: SyncFacts = {
     online: online$.value,
@@ -270,6 +271,12 @@ export async function startSync(options: SyncOptions): Promise<SyncController> {
         stopLive();
         options.onAuthExpired?.();
       }
+      return;
+    }
+    // The server needs a newer app: trying again soon cannot help (the periodic resync and
+    // "Sync now" still try, for a server rolled back). Nothing waiting is lost meanwhile.
+    if (info.kind === 'update') {
+      update({ error: info });
       return;
     }
     failures += 1;

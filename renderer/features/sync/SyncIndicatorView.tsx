@@ -28,6 +28,7 @@ export function syncLabel(status: SyncStatus, t: TFunction): string {
       return waiting;
     case 'error':
       if (status.error?.kind === 'auth') return t('sync.signInAgain');
+      if (status.error?.kind === 'update') return t('sync.updateRequired');
       return status.error?.kind === 'storage' ? t('sync.storageFull') : t('sync.error');
   }
 }
@@ -35,11 +36,12 @@ export function syncLabel(status: SyncStatus, t: TFunction): string {
 export function SyncIndicatorView({ status, onSyncNow }: { status: SyncStatus; onSyncNow(): void }) {
   const { t } = useTranslation();
   const label = syncLabel(status, t);
+  const kind = status.error?.kind;
   const detail =
     status.phase !== 'error'
       ? t(`sync.details.${status.phase}`)
-      : status.error?.kind === 'storage'
-        ? t('sync.details.storage')
+      : kind === 'storage' || kind === 'update'
+        ? t(`sync.details.${kind}`)
         : t('sync.details.error', { message: status.error?.message ?? '' });
   return (
     <Popover position="bottom-end" withArrow shadow="md" width={280}>

@@ -5,6 +5,7 @@
 import type { Endpoint, Principal, SlotPath } from './endpoints';
 import type { Location } from './values';
 import { encodeSegment, jsonText, queryString, type Json, type WireRequest } from './wire';
+import { protocolHeaders } from '../../protocol';
 
 /** What the fuzz signs in with: a token per principal, and bearer values that must not work. */
 export type FuzzContext = {
@@ -82,7 +83,8 @@ export function fillPath(path: string, params: Record<string, string>): string {
 }
 
 export function toWire(endpoint: Endpoint, draft: Draft, ctx: FuzzContext): WireRequest {
-  const headers: Record<string, string> = {};
+  // Every request speaks the sync protocol's version: an old one is its own test (routes/sync.test.ts).
+  const headers: Record<string, string> = { ...protocolHeaders };
   const authorization =
     draft.authorization !== undefined
       ? draft.authorization

@@ -12,11 +12,16 @@ import type { TestServer } from '../testing';
 import type { CatalogueIds } from './catalogue';
 import type { FuzzContext } from './draft';
 import type { Principal } from './endpoints';
+import { protocolHeaders } from '../../protocol';
 
 async function call(server: TestServer, token: string, method: string, path: string, body?: unknown) {
   const res = await fetch(`${server.url}/api/v1${path}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      ...protocolHeaders,
+      authorization: `Bearer ${token}`,
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
     ...(body ? { body: JSON.stringify(body) } : {}),
   });
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);

@@ -74,6 +74,7 @@ function documentSlots(collection: SyncCollection): Slot[] {
         doc('name', text(100, { nonEmpty: true })),
         doc('description', text(500, { multiline: true })),
         doc('metadata', { type: 'metadata' }),
+        doc('archivedAt', { type: 'timestamp', nullable: true }, false),
       ];
     case 'clients':
       return [

@@ -32,7 +32,7 @@ export type FieldKind =
   | { type: 'enum'; values: readonly string[] }
   | { type: 'search'; max: number }
   | { type: 'checkpoint' }
-  | { type: 'timestamp' }
+  | { type: 'timestamp'; nullable?: boolean }
   | { type: 'boolean' };
 
 export const SLOT_MUTATIONS = [

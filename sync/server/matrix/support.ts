@@ -9,6 +9,7 @@ import { expect } from 'vitest';
 import type { Permission } from '../../../domain/permissions';
 import {
   API_PREFIX,
+  protocolHeaders,
   PULL_LIMIT_MAX,
   SYNC_COLLECTIONS,
   type Checkpoint,
@@ -43,7 +44,7 @@ export function apiAt(url: string, inspect: Inspector = () => undefined): Api {
     requests,
     async call(token, method, path, body) {
       remember(method, path);
-      const headers: Record<string, string> = {};
+      const headers: Record<string, string> = { ...protocolHeaders };
       if (token) headers.authorization = `Bearer ${token}`;
       if (body !== undefined) headers['content-type'] = 'application/json';
       const res = await fetch(url + API_PREFIX + path, {
@@ -152,7 +153,7 @@ export type ChangeStreamRecorder = {
 async function openChangeStream(url: string, token: string | null): Promise<ChangeStreamRecorder> {
   const controller = new AbortController();
   const res = await fetch(`${url}${API_PREFIX}/sync/stream`, {
-    headers: token ? { authorization: `Bearer ${token}` } : {},
+    headers: { ...protocolHeaders, ...(token ? { authorization: `Bearer ${token}` } : {}) },
     signal: controller.signal,
   });
   const events: StreamEvent[] = [];

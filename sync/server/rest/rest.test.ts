@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PERMISSIONS } from '../../../domain/permissions';
 import { createApiToken } from '../auth/apiTokens';
 import { startTestServer, testStorages, type TestServer } from '../testing';
+import { protocolHeaders } from '../../protocol';
 
 type Answer = { status: number; body: Record<string, unknown>; headers: Headers };
 type Recorded = { method: string; path: string; status: number; body: unknown };
@@ -441,7 +442,7 @@ describe.each(testStorages())('REST API (%s storage)', (kind) => {
       expect(used?.lastUsedAt).toBeGreaterThan(0);
       // A stream opened with the token ends the moment the token is revoked.
       const stream = await fetch(`${server.url}/api/v1/sync/stream`, {
-        headers: { authorization: `Bearer ${secret}` },
+        headers: { ...protocolHeaders, authorization: `Bearer ${secret}` },
       });
       const reader = stream.body?.getReader();
       await reader?.read();

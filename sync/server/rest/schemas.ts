@@ -130,6 +130,7 @@ export const apiGroup = z.object({
   metadata: z.record(z.string(), z.string()),
   memberCount: z.number().int(),
   activeMemberCount: z.number().int().describe('Members whose period includes today.'),
+  archivedAt: timestamp.nullable().describe('When the group was archived; null while it is not.'),
   createdAt: timestamp,
   updatedAt: timestamp,
 });

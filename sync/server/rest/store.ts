@@ -67,6 +67,7 @@ export function toApiGroup(doc: WireDocument, counts?: { all: number; active: nu
     metadata: (doc.metadata ?? {}) as Record<string, string>,
     memberCount: counts?.all ?? 0,
     activeMemberCount: counts?.active ?? 0,
+    archivedAt: typeof doc.archivedAt === 'number' ? doc.archivedAt : null,
     createdAt: Number(doc.createdAt),
     updatedAt: Number(doc.updatedAt),
   };

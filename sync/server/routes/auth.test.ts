@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, testStorages, type TestServer } from '../testing';
+import { protocolHeaders } from '../../protocol';
 
 /** The fields these tests read from any answer. */
 type Body = {
@@ -83,7 +84,7 @@ describe.each(testStorages())('auth over HTTP (%s storage)', (storage) => {
     expect(bad.status).toBe(401);
     expect((await body(bad)).error.code).toBe('unauthorized');
     const { token } = await server.login('viewer@demo.test');
-    const headers = { authorization: `Bearer ${token}` };
+    const headers = { ...protocolHeaders, authorization: `Bearer ${token}` };
     expect((await fetch(`${server.url}/api/v1/me`, { headers })).status).toBe(200);
     expect((await post('/api/v1/auth/logout', {}, headers)).status).toBe(204);
     expect((await fetch(`${server.url}/api/v1/me`, { headers })).status).toBe(401);
@@ -132,7 +133,7 @@ describe.each(testStorages())('auth over HTTP (%s storage)', (storage) => {
   it('ends an open change stream at once when its session signs out', async () => {
     const { token } = await server.login('admin@demo.test');
     const res = await fetch(`${server.url}/api/v1/sync/stream`, {
-      headers: { authorization: `Bearer ${token}` },
+      headers: { ...protocolHeaders, authorization: `Bearer ${token}` },
     });
     const reader = res.body?.getReader();
     if (!reader) throw new Error('no stream');

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Group } from '../../../domain/group';
-import type { Checkpoint, PullResponse, PushResponse } from '../../protocol';
+import { protocolHeaders, type Checkpoint, type PullResponse, type PushResponse } from '../../protocol';
 import { startTestServer, testStorages, type TestServer } from '../testing';
 
 type Doc = Group & { _deleted: boolean };
@@ -27,7 +27,7 @@ describe.each(testStorages())('sync protocol over HTTP (%s storage)', (storage) 
     const query = new URLSearchParams({ limit: String(limit) });
     if (checkpoint) query.set('checkpoint', JSON.stringify(checkpoint));
     const res = await fetch(`${server.url}/api/v1/sync/groups/pull?${query}`, {
-      headers: { authorization: `Bearer ${token}` },
+      headers: { ...protocolHeaders, authorization: `Bearer ${token}` },
     });
     expect(res.status).toBe(200);
     return (await res.json()) as PullResponse<Group>;
@@ -45,7 +45,7 @@ describe.each(testStorages())('sync protocol over HTTP (%s storage)', (storage) 
   async function push(token: string, rows: { assumedMasterState: Doc | null; newDocumentState: Doc }[]) {
     const res = await fetch(`${server.url}/api/v1/sync/groups/push`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      headers: { ...protocolHeaders, authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify(rows),
     });
     expect(res.status).toBe(200);
@@ -120,14 +120,18 @@ describe.each(testStorages())('sync protocol over HTTP (%s storage)', (storage) 
     ] as const) {
       const res = await fetch(`${server.url}/api/v1/sync/${collection}/push`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${viewer}`, 'content-type': 'application/json' },
+        headers: {
+          ...protocolHeaders,
+          authorization: `Bearer ${viewer}`,
+          'content-type': 'application/json',
+        },
         body: JSON.stringify([{ newDocumentState: { id, _deleted: false } }]),
       });
       // A viewer may read both: the made-up row is refused, the conflict is the stored state.
       expect(res.status).toBe(200);
       const asToken = await fetch(`${server.url}/api/v1/sync/${collection}/push`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        headers: { ...protocolHeaders, authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         body: JSON.stringify([{ newDocumentState: { id, _deleted: false } }]),
       });
       const text = await asToken.text();
@@ -177,7 +181,11 @@ describe.each(testStorages())('sync protocol over HTTP (%s storage)', (storage) 
   });
 
   it('answers client mistakes with 4xx and {error}', async () => {
-    const headers = { authorization: `Bearer ${admin}`, 'content-type': 'application/json' };
+    const headers = {
+      ...protocolHeaders,
+      authorization: `Bearer ${admin}`,
+      'content-type': 'application/json',
+    };
     const cases: [string, RequestInit, number][] = [
       ['/api/v1/sync/groups/pull?checkpoint=nope', { headers }, 400],
       ['/api/v1/sync/groups/pull?checkpoint=%7B%22seq%22%3A-1%7D', { headers }, 400],
@@ -199,6 +207,63 @@ describe.each(testStorages())('sync protocol over HTTP (%s storage)', (storage) 
       expect(body.error.code, path).toEqual(expect.any(String));
       expect(body.error.message, path).toEqual(expect.any(String));
     }
+  });
+
+  it('tells a device of an older protocol to update, and one of a newer that the server is behind', async () => {
+    const auth = { authorization: `Bearer ${admin}`, 'content-type': 'application/json' };
+    const row = JSON.stringify([{ assumedMasterState: null, newDocumentState: group('from-an-old-device') }]);
+    // A device before protocol 2 sends no version; one that sends 1, or nonsense, is as old.
+    for (const version of [undefined, '1', 'two']) {
+      const headers = version === undefined ? auth : { ...auth, 'cohort-protocol': version };
+      for (const [path, init] of [
+        ['/api/v1/sync/groups/pull', { headers }],
+        ['/api/v1/sync/groups/push', { method: 'POST', headers, body: row }],
+        ['/api/v1/sync/stream', { headers }],
+      ] as const) {
+        const res = await fetch(server.url + path, init);
+        expect(res.status, `${path} ${version}`).toBe(426);
+        const body = (await res.json()) as { error: { code: string; message: string } };
+        expect(body.error.code).toBe('update_required');
+        expect(body.error.message).toMatch(/update the app/);
+      }
+    }
+    const newer = await fetch(`${server.url}/api/v1/sync/groups/pull`, {
+      headers: { ...auth, 'cohort-protocol': '3' },
+    });
+    expect(newer.status).toBe(400);
+    expect(((await newer.json()) as { error: { code: string } }).error.code).toBe('server_outdated');
+    // The old device's push wrote nothing.
+    expect((await pullAll(admin)).docs.some((d) => d.id === 'from-an-old-device')).toBe(false);
+    // A browser may send the header across origins.
+    const preflight = await fetch(`${server.url}/api/v1/sync/groups/pull`, { method: 'OPTIONS' });
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('cohort-protocol');
+  });
+
+  it('keeps a group’s archivedAt: a time while archived, absent (null sent) while not', async () => {
+    const archived = { ...group('archived'), archivedAt: 1_700_000_000_500 };
+    expect(await push(admin, [{ assumedMasterState: null, newDocumentState: archived }])).toEqual({
+      conflicts: [],
+      rejections: [],
+    });
+    const pulled = (await pullAll(admin)).docs.find((d) => d.id === 'archived');
+    expect(pulled).toEqual(archived);
+    // Restored with null: the server keeps it absent, and takes null and absent as the same state.
+    const restored = { ...archived, archivedAt: null, updatedAt: archived.updatedAt + 1 };
+    expect(await push(admin, [{ assumedMasterState: archived, newDocumentState: restored }])).toEqual({
+      conflicts: [],
+      rejections: [],
+    });
+    const after = (await pullAll(admin)).docs.find((d) => d.id === 'archived');
+    expect(after).toEqual({ ...group('archived'), updatedAt: archived.updatedAt + 1 });
+    const again = { ...restored, name: 'Renamed', updatedAt: restored.updatedAt + 1 };
+    expect(await push(admin, [{ assumedMasterState: restored, newDocumentState: again }])).toEqual({
+      conflicts: [],
+      rejections: [],
+    });
+    // Not a time: refused.
+    const bad = { ...again, archivedAt: 'yesterday', updatedAt: again.updatedAt + 1 } as unknown as Doc;
+    const answer = await push(admin, [{ assumedMasterState: again, newDocumentState: bad }]);
+    expect(answer.rejections.map((r) => [r.id, r.code])).toEqual([['archived', 'invalid']]);
   });
 
   it('keeps organisations apart: same ids, separate documents, no cross reads', async () => {
@@ -227,7 +292,7 @@ describe.each(testStorages())('sync protocol over HTTP (%s storage)', (storage) 
     const otherReceived: string[] = [];
     const listen = async (token: string, into: string[]) => {
       const res = await fetch(`${server.url}/api/v1/sync/stream`, {
-        headers: { authorization: `Bearer ${token}` },
+        headers: { ...protocolHeaders, authorization: `Bearer ${token}` },
         signal: controller.signal,
       });
       expect(res.headers.get('content-type')).toContain('text/event-stream');

@@ -1,10 +1,12 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { MEMBERSHIP_ID_MAX } from '../../../domain/membership';
 import { isPlainText } from '../../../domain/text';
 import {
   checkpointSchema,
   PULL_LIMIT_DEFAULT,
+  PROTOCOL_HEADER,
+  PROTOCOL_VERSION,
   PULL_LIMIT_MAX,
   PUSH_ROWS_MAX,
   SYNC_COLLECTIONS,
@@ -62,11 +64,40 @@ function parseCheckpoint(raw: string | undefined): Checkpoint | null {
   return parsed.data;
 }
 
+/**
+ * The device's protocol version must be this server's (PROTOCOL_VERSION): an older
+ * device — one that sends none, like every device before version 2 — is told plainly to
+ * update instead of syncing with fields missing, a newer one that the server is behind.
+ */
+function requireProtocol(request: FastifyRequest): void {
+  const sent = request.headers[PROTOCOL_HEADER];
+  const version = typeof sent === 'string' && /^\d{1,6}$/.test(sent) ? Number(sent) : 1;
+  if (version < PROTOCOL_VERSION) {
+    throw new ApiError(
+      426,
+      'update_required',
+      'This server works with a newer version of Cohort: update the app to keep syncing. ' +
+        'Changes made on this device meanwhile stay on it and are sent after the update.',
+      { protocol: PROTOCOL_VERSION },
+    );
+  }
+  if (version > PROTOCOL_VERSION) {
+    throw new ApiError(
+      400,
+      'server_outdated',
+      `This server speaks sync protocol ${PROTOCOL_VERSION}, older than the app's ${version}: ` +
+        'ask your administrator to update the server.',
+      { protocol: PROTOCOL_VERSION },
+    );
+  }
+}
+
 /** How often an idle stream sends a comment, so proxies and the device know it is alive. */
 const HEARTBEAT_MS = 20_000;
 
 export async function syncRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   app.get('/sync/:collection/pull', async (request) => {
+    requireProtocol(request);
     const spec = collectionFrom(request.params);
     const auth = requireAuth(request, spec.readPermission);
     const query = parseBody(pullQuery, request.query, 'query');
@@ -74,6 +105,7 @@ export async function syncRoutes(app: FastifyInstance, ctx: AppContext): Promise
   });
 
   app.post('/sync/:collection/push', async (request) => {
+    requireProtocol(request);
     const spec = collectionFrom(request.params);
     // A push answers with the server's state of every row it does not write (conflicts and
     // refusals alike): only a caller who may read the collection may push to it, or a push
@@ -96,6 +128,7 @@ export async function syncRoutes(app: FastifyInstance, ctx: AppContext): Promise
   });
 
   app.get('/sync/stream', async (request, reply) => {
+    requireProtocol(request);
     const auth = requireAuth(request);
     // Events name a collection and a checkpoint: each goes only to a caller who may pull that collection.
     const readable = new Set(

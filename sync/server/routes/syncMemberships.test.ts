@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '../../../domain/client';
 import type { Group } from '../../../domain/group';
 import { membershipId, type Membership } from '../../../domain/membership';
-import type { PullResponse, PushResponse, SyncCollection } from '../../protocol';
+import { protocolHeaders, type PullResponse, type PushResponse, type SyncCollection } from '../../protocol';
 import { startTestServer, testStorages, type TestServer } from '../testing';
 
 const T = 1_700_000_000_000;
@@ -61,7 +61,7 @@ describe.each(testStorages())('clients and memberships sync (%s storage)', (stor
   ) {
     const res = await fetch(`${server.url}/api/v1/sync/${collection}/push`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      headers: { ...protocolHeaders, authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify(rows),
     });
     expect(res.status).toBe(200);
@@ -69,7 +69,7 @@ describe.each(testStorages())('clients and memberships sync (%s storage)', (stor
   }
   async function pullAll<D extends { id: string }>(token: string, collection: SyncCollection) {
     const res = await fetch(`${server.url}/api/v1/sync/${collection}/pull?limit=1000`, {
-      headers: { authorization: `Bearer ${token}` },
+      headers: { ...protocolHeaders, authorization: `Bearer ${token}` },
     });
     expect(res.status).toBe(200);
     const body = (await res.json()) as PullResponse<D>;

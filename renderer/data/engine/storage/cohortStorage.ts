@@ -18,6 +18,7 @@ import {
   ensureRxStorageInstanceParamsAreCorrect,
   getPrimaryFieldOfPrimaryKey,
   RXDB_VERSION,
+  type MigrationStrategies,
   type RxStorage,
   type RxStorageInstanceCreationParams,
 } from 'rxdb';
@@ -26,6 +27,7 @@ import { CohortStorageInstance, type Internals } from './instance';
 import type { Doc } from './memoryCollection';
 import type { PageKey } from './pageCodec';
 import { upgradeLegacyLog } from './legacy';
+import { migrateCollection } from './migrate';
 import { logDatabaseName, PageLog, type IndexedDbEnvironment } from './pageLog';
 
 export const COHORT_STORAGE_NAME = 'cohort-pages';
@@ -53,6 +55,11 @@ export type CohortStorageOptions = {
    * through their replica (replica.ts).
    */
   replicated?: readonly string[];
+  /**
+   * Each collection's schema migrations (schemas.ts): a collection opened at a newer
+   * version than the log holds is migrated by the storage, sync state and all (migrate.ts).
+   */
+  migrations?: Readonly<Record<string, MigrationStrategies>>;
 };
 
 type DatabaseHandle = {
@@ -63,6 +70,10 @@ type DatabaseHandle = {
   erasure(): void;
   /** Collections whose last instance is closing: a new handle reads the log after they wrote it. */
   closing: Map<string, Promise<void>>;
+  /** Each collection's migration to the version it is opened at (one per collection and session). */
+  migrations: Map<string, Promise<void>>;
+  /** Instances being made (waiting for a migration): the database stays open for them. */
+  opening: number;
   unlock: () => void;
 };
 
@@ -84,6 +95,8 @@ export function getCohortStorage(options: CohortStorageOptions = {}): CohortStor
       opened: locked.then(() => log.open()).then(() => upgradeLegacyLog(log, options.replicated ?? [])),
       collections: new Map(),
       closing: new Map(),
+      migrations: new Map(),
+      opening: 0,
       unlock: () => unlock(),
       // Every log, not only the one written: a deleted document's content is also in the
       // replication's state, the outbox and the conflict log.
@@ -109,12 +122,35 @@ export function getCohortStorage(options: CohortStorageOptions = {}): CohortStor
     database.collections.delete(handle.key);
     await closing;
     if (database.closing.get(handle.key) === closing) database.closing.delete(handle.key);
-    const idle = database.collections.size === 0 && database.closing.size === 0;
+    closeIfIdle(name, database);
+  };
+
+  const closeIfIdle = (name: string, database: DatabaseHandle) => {
+    const idle = database.collections.size === 0 && database.closing.size === 0 && database.opening === 0;
     if (idle && databases.get(name) === database) {
       databases.delete(name);
       database.log.close();
       database.unlock();
     }
+  };
+
+  /**
+   * Migrates the collection to the version it is opened at, once; every instance of it
+   * (RxDB's migration opens the old version too) waits for that. A failed migration leaves
+   * the database as it was, and is tried again at the next opening.
+   */
+  const migrated = (database: DatabaseHandle, p: RxStorageInstanceCreationParams<Doc, object>) => {
+    const strategies = options.migrations?.[p.collectionName];
+    let migration = database.migrations.get(p.collectionName);
+    if (!migration && strategies && p.schema.version > 0) {
+      const primaryPath = getPrimaryFieldOfPrimaryKey(p.schema.primaryKey);
+      migration = database.opened.then(() =>
+        migrateCollection(database.log, p.collectionName, p.schema.version, primaryPath, strategies),
+      );
+      database.migrations.set(p.collectionName, migration);
+      migration.catch(() => database.migrations.delete(p.collectionName));
+    }
+    return migration;
   };
 
   return {
@@ -133,6 +169,15 @@ export function getCohortStorage(options: CohortStorageOptions = {}): CohortStor
       if (p.schema.attachments) throw new Error('Cohort stores no attachments.');
       let database = databases.get(p.databaseName);
       if (!database) databases.set(p.databaseName, (database = openDatabase(p.databaseName)));
+      database.opening += 1;
+      try {
+        await migrated(database, p);
+      } catch (error) {
+        database.opening -= 1;
+        closeIfIdle(p.databaseName, database);
+        throw error;
+      }
+      database.opening -= 1;
       const key = collectionKey(p.collectionName, p.schema.version);
       let handle = database.collections.get(key);
       if (!handle) {
