@@ -6,7 +6,7 @@
 import { expect, test, type Browser } from '@playwright/test';
 import { GroupDetailPage } from './page-models/GroupDetailPage';
 import { SignInPage } from './page-models/SignInPage';
-import { groupDoc, pushAsDevice, screenshot, uniqueId, watchPageErrors } from './support';
+import { groupDoc, pushAsDevice, screenshot, SERVER_URL, uniqueId, watchPageErrors } from './support';
 
 async function offlineDevice(browser: Browser, id: string, name: string) {
   const context = await browser.newContext();
@@ -72,4 +72,29 @@ test('two offline edits of one group merge; the lost name is in Sync conflicts a
   expect([...a.errors, ...b.errors]).toEqual([]);
   await a.context.close();
   await b.context.close();
+});
+
+test('a laptop of an older sync protocol is told to update, keeps its change, and sends it once updated', async ({
+  page,
+}) => {
+  const errors = watchPageErrors(page);
+  const groups = await SignInPage.signedIn(page);
+  // This laptop as a Cohort of protocol 1 would be: its sync requests say so to the real server.
+  await page.route(`${SERVER_URL}/api/v1/sync/**`, (route) =>
+    route.continue({ headers: { ...route.request().headers(), 'cohort-protocol': '1' } }),
+  );
+  const name = `Before the update ${uniqueId('g')}`;
+  await groups.createGroup(name);
+  await groups.syncIndicator.click();
+  await expect(groups.syncIndicator).toHaveAttribute('data-phase', 'error', { timeout: 15_000 });
+  await expect(groups.syncIndicator).toHaveAccessibleName('Update Cohort to sync · 1 change waiting');
+  await expect(page.getByText('This server works with a newer version of Cohort.')).toBeVisible();
+  await screenshot(page, 'sync-update-required');
+
+  // Updated: the same laptop, its change still there, syncs it.
+  await page.unroute(`${SERVER_URL}/api/v1/sync/**`);
+  await page.getByRole('button', { name: 'Sync now' }).click();
+  await groups.expectSynced();
+  await expect(groups.row(name)).toBeVisible();
+  expect(errors).toEqual([]);
 });

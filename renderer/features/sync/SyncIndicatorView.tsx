@@ -28,7 +28,8 @@ export function syncLabel(status: SyncStatus, t: TFunction): string {
       return waiting;
     case 'error':
       if (status.error?.kind === 'auth') return t('sync.signInAgain');
-      if (status.error?.kind === 'update') return t('sync.updateRequired');
+      if (status.error?.kind === 'update')
+        return waiting ? `${t('sync.updateRequired')} · ${waiting}` : t('sync.updateRequired');
       return status.error?.kind === 'storage' ? t('sync.storageFull') : t('sync.error');
   }
 }
