@@ -19,6 +19,15 @@ const rxdbPrivate = [
   'downstreamBulkWriteFlag',
   'subjects',
 ].map((property) => ({ property, message: "RxDB's private state: use its public API." }));
+/** What no data code of the renderer imports (the storage's rules add to them). */
+const dataPatterns = [
+  { group: nodeOnly, message: 'The renderer runs in a browser: no Node modules.' },
+  {
+    group: ['rxdb/plugins/replication'],
+    message: "Cohort's engine replicates: RxDB's plugin is not used.",
+  },
+];
+
 const rxdbPrivateImports = {
   name: 'rxdb',
   importNames: ['getMetaWriteRow', 'setCheckpoint', 'getAssumedMasterState', 'getLastCheckpointDoc'],
@@ -84,13 +93,7 @@ export default tseslint.config(
         'error',
         {
           paths: [rxdbPrivateImports],
-          patterns: [
-            { group: nodeOnly, message: 'The renderer runs in a browser: no Node modules.' },
-            {
-              group: ['rxdb/plugins/replication'],
-              message: "Cohort's engine replicates: RxDB's plugin is not used.",
-            },
-          ],
+          patterns: dataPatterns,
         },
       ],
     },
@@ -110,7 +113,7 @@ export default tseslint.config(
         {
           paths: [rxdbPrivateImports],
           patterns: [
-            { group: nodeOnly, message: 'The renderer runs in a browser: no Node modules.' },
+            ...dataPatterns,
             { group: ['**/sync/**'], message: 'The storage imports nothing of the sync client.' },
             {
               group: [

@@ -7,18 +7,7 @@
  * Typed structurally, so the same code runs on the browser's IndexedDB and on
  * fake-indexeddb in Node tests.
  */
-import { logDatabaseName } from './engine/storage/pageLog';
-
-/** The part of IndexedDB (window.indexedDB, or fake-indexeddb) used here. */
-export interface IndexedDbFactory {
-  databases(): Promise<{ name?: string }[]>;
-  deleteDatabase(name: string): {
-    error: unknown;
-    onsuccess: ((this: never, event: never) => unknown) | null;
-    onerror: ((this: never, event: never) => unknown) | null;
-    onblocked: ((this: never, event: never) => unknown) | null;
-  };
-}
+import { logDatabaseName, type IndexedDbFactory } from './engine/storage/pageLog';
 
 /**
  * Whether IndexedDB database `indexedDbName` is one RxDB's Dexie storage kept for local

@@ -22,7 +22,6 @@
  *   compaction runs — can start inside one of its transaction zones and join it.
  */
 import { Dexie, type DexieOptions, type Table } from 'dexie';
-import type { IndexedDbFactory } from '../../localDatabases';
 import {
   decodePage,
   encodePart,
@@ -34,6 +33,17 @@ import {
 } from './pageCodec';
 
 export type { Page } from './pageCodec';
+
+/** The part of IndexedDB (window.indexedDB, or fake-indexeddb) a database's files are listed and deleted with (renderer/data/localDatabases.ts). */
+export interface IndexedDbFactory {
+  databases(): Promise<{ name?: string }[]>;
+  deleteDatabase(name: string): {
+    error: unknown;
+    onsuccess: ((this: never, event: never) => unknown) | null;
+    onerror: ((this: never, event: never) => unknown) | null;
+    onblocked: ((this: never, event: never) => unknown) | null;
+  };
+}
 
 /** The IndexedDB the log runs on: the browser's, or fake-indexeddb in Node tests. */
 export type IndexedDbEnvironment = {
