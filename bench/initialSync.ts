@@ -31,23 +31,32 @@ import { getDexieStoreSchema } from 'rxdb/plugins/storage-dexie';
 import { clientRxSchema, groupRxSchema, membershipRxSchema } from '../renderer/data/schemas';
 
 /**
- * Writes of the raw floor and the layout floor (one page script, run on the server's
- * origin): `layout` false puts each page as it came into a bare table; `layout` true
- * puts it in RxDB's Dexie layout instead — the documents into tables with the Dexie
- * storage's own indexes, each beside its replication state.
+ * What a floor stores of each pull page (one page script, run on the server's origin):
+ * - `documents`, the raw floor: the page's documents as they came, into a bare table;
+ * - `layout`: the documents in RxDB's Dexie layout, in tables with the Dexie storage's
+ *   own indexes, each beside its replication state;
+ * - `pages`, the page floor, closer to the physical limit: the page's bytes as one
+ *   record (parsed only for the checkpoint that asks for the next page).
  */
-async function floorRun(app: BenchApp, serverUrl: string, token: string, layout: boolean): Promise<number> {
+type FloorKind = 'documents' | 'layout' | 'pages';
+
+async function floorRun(app: BenchApp, serverUrl: string, token: string, kind: FloorKind): Promise<number> {
   const { context, page } = await app.newDevice();
   try {
     // A page without the app's CSP, on the server's own origin (IndexedDB needs a real origin).
     await page.goto(`${serverUrl}/api/v1/health`);
     await page.addScriptTag({ path: 'node_modules/dexie/dist/dexie.js' });
-    const stores = layout ? layoutStores() : Object.fromEntries(SYNC_COLLECTIONS.map((c) => [c, 'id']));
+    const stores =
+      kind === 'layout'
+        ? layoutStores()
+        : kind === 'pages'
+          ? { pages: '++n' }
+          : Object.fromEntries(SYNC_COLLECTIONS.map((c) => [c, 'id']));
     return await page.evaluate<number>(`(async () => {
       const db = new Dexie('floor');
       db.version(1).stores(${JSON.stringify(stores)});
       await db.open();
-      const layout = ${String(layout)};
+      const kind = ${JSON.stringify(kind)};
       const t0 = performance.now();
       for (const collection of ${JSON.stringify(SYNC_COLLECTIONS)}) {
         let checkpoint = null;
@@ -57,10 +66,16 @@ async function floorRun(app: BenchApp, serverUrl: string, token: string, layout:
           const res = await fetch('${serverUrl}/api/v1/sync/' + collection + '/pull?' + q, {
             headers: { authorization: 'Bearer ${token}', '${PROTOCOL_HEADER}': '${PROTOCOL_VERSION}' },
           });
-          const page = await res.json();
-          if (!layout) {
+          let page;
+          if (kind === 'pages') {
+            const bytes = new Uint8Array(await res.arrayBuffer());
+            page = JSON.parse(new TextDecoder().decode(bytes));
+            await db.table('pages').add({ collection, bytes });
+          } else if (kind === 'documents') {
+            page = await res.json();
             await db.table(collection).bulkPut(page.documents);
           } else {
+            page = await res.json();
             const lwt = performance.timeOrigin + performance.now();
             const at = { _attachments: {}, _rev: '1-floor', _meta: { lwt } };
             await db.table(collection).bulkPut(page.documents.map((d) => ({ ...d, ...at, _deleted: d._deleted ? '1' : '0' })));
@@ -99,7 +114,7 @@ function layoutStores(): Record<string, string> {
 
 /** The raw floor: fetch the pull pages and bulkPut them into a bare Dexie table, in a page on the server's origin. */
 export const rawFloor = (app: BenchApp, serverUrl: string, token: string) =>
-  floorRun(app, serverUrl, token, false);
+  floorRun(app, serverUrl, token, 'documents');
 
 export type DatasetSpec = { name: string; size: DatasetSize };
 
@@ -140,6 +155,8 @@ export async function initialSync(app: BenchApp, spec: DatasetSpec, options: Opt
   const result: SyncRun = { figures, cohortSeconds: [], floorSeconds: [], docs: 0 };
   const layoutSeconds: number[] = [];
   const pouchSeconds: number[] = [];
+  /** Per server storage: Cohort's seconds and the page floor's. */
+  const byKind: { kind: StorageKind; cohort: number[]; pages: number[] }[] = [];
   for (const kind of options.storages) {
     const server = await startTestServer(kind);
     try {
@@ -163,6 +180,8 @@ export async function initialSync(app: BenchApp, spec: DatasetSpec, options: Opt
       result.docs = docs;
       const seconds: number[] = [];
       const heaps: number[] = [];
+      const pageSeconds: number[] = [];
+      byKind.push({ kind, cohort: seconds, pages: pageSeconds });
       if (withPeer) progress(`loading ${n(pouchDocs.length)} documents into the PouchDB peer`);
       const peer = withPeer ? await startPouchPeer(pouchDocs) : null;
       try {
@@ -180,6 +199,11 @@ export async function initialSync(app: BenchApp, spec: DatasetSpec, options: Opt
           if (last && kind === 'embedded' && options.keepDevice)
             await options.keepDevice(device, dataset, server);
           await device.context.close();
+          if (run < (options.floorRuns ?? runs)) {
+            progress(`${spec.name} on ${kind}, run ${run + 1}: page floor`);
+            pageSeconds.push(await floorRun(app, server.url, token, 'pages'));
+            progress(`  page floor ${pageSeconds.at(-1)?.toFixed(1)} s`);
+          }
           if (kind !== 'embedded') continue;
           if (run < (options.floorRuns ?? runs)) {
             progress(`${spec.name}, run ${run + 1}: raw floor`);
@@ -187,7 +211,7 @@ export async function initialSync(app: BenchApp, spec: DatasetSpec, options: Opt
             progress(`  floor ${result.floorSeconds.at(-1)?.toFixed(1)} s`);
           }
           if (run < (options.layoutRuns ?? 0)) {
-            layoutSeconds.push(await floorRun(app, server.url, token, true));
+            layoutSeconds.push(await floorRun(app, server.url, token, 'layout'));
             progress(`  IndexedDB in RxDB's Dexie layout ${layoutSeconds.at(-1)?.toFixed(1)} s`);
           }
           if (peer && run < (options.peerRuns ?? runs)) {
@@ -227,6 +251,21 @@ export async function initialSync(app: BenchApp, spec: DatasetSpec, options: Opt
       values: ratio(result.cohortSeconds, result.floorSeconds),
     },
   );
+  for (const { kind, cohort, pages } of byKind) {
+    if (!pages.length) continue;
+    figures.push(
+      {
+        name: `sync ${spec.name}: page floor from ${kind}, fetch + each page's bytes as one IndexedDB record`,
+        unit: 's',
+        values: pages,
+      },
+      {
+        name: `sync ${spec.name}: Cohort ÷ page floor, from ${kind}${kind === 'postgres' ? ' (target ≤ 2)' : ''}`,
+        unit: '×',
+        values: ratio(cohort, pages),
+      },
+    );
+  }
   if (layoutSeconds.length) {
     figures.push(
       {

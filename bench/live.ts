@@ -3,7 +3,7 @@
  * devices, server throughput with 50 concurrent devices, and the server's memory per
  * 1,000 open change streams.
  */
-import { createGroup } from '../domain/group';
+import { checkGroupInput, createGroup } from '../domain/group';
 import { loginAt, seededStorage, startTestServer, type StorageKind } from '../sync/server/testing';
 import { openTestDevice } from '../sync/testing/devices';
 import { rssKb, serverPid } from '../sync/testing/processMemory';
@@ -21,7 +21,11 @@ export async function propagationLatency(samples: number): Promise<Figure> {
   try {
     await Promise.all([a.sync.awaitInSync(), b.sync.awaitInSync()]);
     await a.db.groups.insert(
-      createGroup({ name: 'Latency 0', description: '', metadata: {} }, 'latency', Date.now()),
+      createGroup(
+        checkGroupInput({ name: 'Latency 0', description: '', metadata: {} }),
+        'latency',
+        Date.now(),
+      ),
     );
     await waitFor(b, 'Latency 0');
     const values: number[] = [];
@@ -85,7 +89,7 @@ export async function concurrentDevices(kind: StorageKind, seconds: number, devi
           const rows = Array.from({ length: 10 }, () => {
             n += 1;
             const doc = createGroup(
-              { name: `Device ${d} #${n}`, description: '', metadata: {} },
+              checkGroupInput({ name: `Device ${d} #${n}`, description: '', metadata: {} }),
               `load-${d}-${n}`,
               Date.now(),
             );

@@ -4,7 +4,8 @@
  * filled, keystroke-to-next-paint in the groups search and in the add-member client
  * search, and opening a group with 2,000 members.
  */
-import type { BrowserContext, Page } from '@playwright/test';
+import fs from 'node:fs';
+import type { BrowserContext, CDPSession, Page } from '@playwright/test';
 import type { Figure, SyncedDevice } from './browser';
 import type { Dataset } from './dataset';
 
@@ -125,6 +126,14 @@ export async function interactionFigures(
     // Waits in the page itself: waitForFunction polls by eval, which the app's CSP refuses.
     paints.push(await page.evaluate<number>(painted('__firstRowsPainted')));
     counted.push(await page.evaluate<number>(painted('__firstCountsPainted')));
+    // The steps of the start the app marks (User Timing), to see where the time goes.
+    const steps = await page.evaluate<string>(
+      `performance.getEntriesByType('mark').filter((m) => m.name.startsWith('cohort:'))
+        .map((m) => m.name.slice(7) + ' ' + Math.round(m.startTime)).join(' · ')`,
+    );
+    console.log(
+      `  start ${i + 1}: ${steps} · rows ${Math.round(paints[i] ?? 0)} · counts ${Math.round(counted[i] ?? 0)}`,
+    );
   }
   figures.push({
     name: `UI (${label}): first group rows after app start (database filled)`,
@@ -214,6 +223,8 @@ export async function interactionFigures(
   const cdp = await context.newCDPSession(page);
   await cdp.send('HeapProfiler.collectGarbage');
   const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
+  const snapshotPath = process.env.COHORT_BENCH_HEAP_SNAPSHOT;
+  if (snapshotPath) await writeHeapSnapshot(cdp, snapshotPath);
   await cdp.detach();
   figures.push({
     name: `UI (${label}): renderer JS heap with every collection read, after garbage collection`,
@@ -227,4 +238,20 @@ export async function interactionFigures(
     values: floor,
   });
   return figures;
+}
+
+/**
+ * Writes the renderer's heap snapshot to `file` (COHORT_BENCH_HEAP_SNAPSHOT: what the
+ * heap figure is made of, for DevTools' Memory panel or scripts/heap-summary.mjs).
+ */
+async function writeHeapSnapshot(cdp: CDPSession, file: string): Promise<void> {
+  const out = fs.createWriteStream(file);
+  const onChunk = ({ chunk }: { chunk: string }) => out.write(chunk);
+  cdp.on('HeapProfiler.addHeapSnapshotChunk', onChunk);
+  await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+  cdp.off('HeapProfiler.addHeapSnapshotChunk', onChunk);
+  await new Promise<void>((resolve, reject) =>
+    out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+  );
+  console.log(`  heap snapshot written to ${file}`);
 }

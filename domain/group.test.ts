@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createGroup, groupFieldErrors, groupInputSchema, groupSchema, updateGroup } from './group';
+import {
+  checkGroupInput,
+  createGroup,
+  groupFieldErrors,
+  groupInputSchema,
+  groupSchema,
+  updateGroup,
+} from './group';
 
 const input = { name: 'Mindfulness', description: 'Tuesdays', metadata: {} };
 
@@ -46,7 +53,7 @@ describe('group rules', () => {
   });
 
   it('creates a stored group that passes the document schema', () => {
-    const group = createGroup({ ...input, name: ' Walk ' }, 'g-1', 1000);
+    const group = createGroup(checkGroupInput({ ...input, name: ' Walk ' }), 'g-1', 1000);
     expect(group).toEqual({
       id: 'g-1',
       name: 'Walk',
@@ -59,7 +66,7 @@ describe('group rules', () => {
   });
 
   it('refuses stored documents that break a rule the form would have fixed', () => {
-    const group = createGroup(input, 'g-1', 1000);
+    const group = createGroup(checkGroupInput(input), 'g-1', 1000);
     expect(groupSchema.safeParse({ ...group, name: ' padded' }).success).toBe(false);
     expect(groupSchema.safeParse({ ...group, id: 'has space' }).success).toBe(false);
     expect(groupSchema.safeParse({ ...group, id: 'x'.repeat(41) }).success).toBe(false);
@@ -68,8 +75,8 @@ describe('group rules', () => {
   });
 
   it('updates keep id and creation time, and never move updatedAt backwards', () => {
-    const group = createGroup(input, 'g-1', 5000);
-    const edited = updateGroup(group, { name: 'Renamed' }, 6000);
+    const group = createGroup(checkGroupInput(input), 'g-1', 5000);
+    const edited = updateGroup(group, checkGroupInput({ ...input, name: 'Renamed' }), 6000);
     expect(edited).toMatchObject({
       id: 'g-1',
       name: 'Renamed',
@@ -78,7 +85,16 @@ describe('group rules', () => {
       updatedAt: 6000,
     });
     // A device whose clock is behind still produces a later updatedAt than what it edits.
-    expect(updateGroup(group, { name: 'Skewed' }, 10).updatedAt).toBe(5000);
-    expect(() => updateGroup(group, { name: '' }, 7000)).toThrow();
+    expect(updateGroup(group, checkGroupInput({ ...input, name: 'Skewed' }), 10).updatedAt).toBe(5000);
+  });
+
+  it('takes only checked input: the check is made once, where the input comes in', () => {
+    expect(() => checkGroupInput({ ...input, name: '' })).toThrow();
+    expect(() => checkGroupInput({ ...input, name: 'x'.repeat(101) })).toThrow();
+    const group = createGroup(checkGroupInput(input), 'g-1', 5000);
+    // @ts-expect-error unchecked input does not compile: the form's or the body's parse makes it checked
+    updateGroup(group, { ...input, name: 'Unchecked' }, 6000);
+    // @ts-expect-error the same for a new group
+    createGroup(input, 'g-2', 6000);
   });
 });

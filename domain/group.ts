@@ -80,18 +80,28 @@ export function groupFieldErrors(error: z.ZodError): GroupFieldError[] {
   }));
 }
 
-/** Builds a new group document from form input at time `now`. */
-export function createGroup(input: GroupInput, id: string, now: number): Group {
-  const clean = groupInputSchema.parse(input);
-  return { id, ...clean, createdAt: now, updatedAt: now };
+/**
+ * Form input that passed `groupInputSchema` at its trust boundary: the form on the device,
+ * the request body on the server. `createGroup` and `updateGroup` take nothing else, so
+ * the rules run once there (and once more on the server, for what a device sends) — the
+ * type says the check was made instead of making it again.
+ */
+export const checkedGroupInputSchema = groupInputSchema.brand<'CheckedGroupInput'>();
+export type CheckedGroupInput = z.output<typeof checkedGroupInputSchema>;
+
+/** Checks input that no form checked (the demo seed, tests); throws on what a form would refuse. */
+export function checkGroupInput(input: z.input<typeof groupInputSchema>): CheckedGroupInput {
+  return checkedGroupInputSchema.parse(input);
 }
 
-/** Applies an edit from the form to a stored group, keeping its id and creation time. */
-export function updateGroup(group: Group, input: Partial<GroupInput>, now: number): Group {
-  const clean = groupInputSchema.parse({
-    name: input.name ?? group.name,
-    description: input.description ?? group.description,
-    metadata: input.metadata ?? group.metadata,
-  });
-  return { ...group, ...clean, updatedAt: Math.max(now, group.updatedAt) };
+/** Builds a new group document from checked input at time `now`. */
+export function createGroup(input: CheckedGroupInput, id: string, now: number): Group {
+  const { name, description, metadata } = input;
+  return { id, name, description, metadata, createdAt: now, updatedAt: now };
+}
+
+/** Applies checked input to a stored group, keeping its id and creation time. */
+export function updateGroup(group: Group, input: CheckedGroupInput, now: number): Group {
+  const { name, description, metadata } = input;
+  return { ...group, name, description, metadata, updatedAt: Math.max(now, group.updatedAt) };
 }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { createClient } from '../domain/client';
-import { createGroup } from '../domain/group';
+import { checkGroupInput, createGroup } from '../domain/group';
 import { createMembership } from '../domain/membership';
 import { protocolHeaders } from '../sync/protocol';
 
@@ -54,7 +54,7 @@ export async function pushAsDevice(
 
 /** Documents as a device makes them: through the domain's own constructors and rules. */
 export const groupDoc = (id: string, name: string, description = '') =>
-  createGroup({ name, description, metadata: {} }, id, Date.now());
+  createGroup(checkGroupInput({ name, description, metadata: {} }), id, Date.now());
 
 export const clientDoc = (id: string, name: string, email?: string) =>
   createClient({ name, ...(email ? { email } : {}) }, id, Date.now());

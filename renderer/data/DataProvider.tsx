@@ -82,9 +82,11 @@ export function DataProvider({
     (async () => {
       const name = databaseName(session.serverUrl, session.user.id);
       const indexedDb = { indexedDB, IDBKeyRange };
+      const encryptionKey = await databaseKey(name, { indexedDb, notes: localStorage });
+      performance.mark('cohort:key');
       const opened = await openLocalDatabase({
         name,
-        encryptionKey: await databaseKey(name, { indexedDb, notes: localStorage }),
+        encryptionKey,
         indexedDb,
         notes: localStorage,
         onHeldElsewhere: () => {
@@ -92,6 +94,7 @@ export function DataProvider({
         },
       });
       setHeldElsewhere(false);
+      performance.mark('cohort:opened');
       const db = opened.db;
       const online = onlineSubject();
       const conflicts = syncConflicts(db);
@@ -106,6 +109,7 @@ export function DataProvider({
         waitForLeadership: false,
         onAuthExpired: expire,
       });
+      performance.mark('cohort:sync-started');
       let synced = false;
       const statusSub = sync.status$.subscribe((status) => {
         setStatus(status);

@@ -61,6 +61,7 @@ export async function createCohortDatabase(options: DatabaseOptions): Promise<Co
             onHeldElsewhere: options.onHeldElsewhere,
             replicated: SYNC_COLLECTIONS,
             migrations: MIGRATIONS,
+            sharedValues: SHARED_VALUES,
           }),
       ),
     }),
@@ -92,6 +93,8 @@ export async function createCohortDatabase(options: DatabaseOptions): Promise<Co
 
 /** Each collection's schema migrations, for the storage (which migrates first) and for RxDB. */
 const MIGRATIONS = { groups: groupMigrations, clients: clientMigrations, memberships: membershipMigrations };
+/** Values many documents repeat, kept once in memory: ids of groups and clients, dates (none of them personal). */
+const SHARED_VALUES = { memberships: ['groupId', 'clientId', 'startDate', 'endDate'] };
 
 async function addCohortCollections(db: CohortDatabase): Promise<void> {
   await db.addCollections({

@@ -3,7 +3,7 @@ import { indexedDB, IDBKeyRange } from 'fake-indexeddb';
 import { createRxDatabase } from 'rxdb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient } from '../../domain/client';
-import { createGroup } from '../../domain/group';
+import { checkGroupInput, createGroup } from '../../domain/group';
 import { createCohortDatabase, type CohortDatabase } from './database';
 import { decryptValue, encryptValue, importKey, newRawKey } from './encryption';
 import { clientRxSchema } from './schemas';
@@ -70,7 +70,7 @@ describe('local data sealed at rest', () => {
     );
     await db.groups.insert(
       createGroup(
-        { name: 'Grief support Tuesday', description: 'After loss', metadata: {} },
+        checkGroupInput({ name: 'Grief support Tuesday', description: 'After loss', metadata: {} }),
         'grief',
         Date.now(),
       ),

@@ -1,16 +1,16 @@
 /** Hooks the group screens use: live, filtered lists and the writes. */
 import { useMemo } from 'react';
 import type { Client } from '../../domain/client';
-import { createGroup, updateGroup, type Group, type GroupInput } from '../../domain/group';
+import { createGroup, updateGroup, type CheckedGroupInput, type Group } from '../../domain/group';
 import { newId } from '../../domain/ids';
 import type { Membership } from '../../domain/membership';
 import { buildSearchIndex } from '../../domain/search';
 import { useData } from './DataProvider';
 import { useLiveQuery } from './live';
-import { useMemberCounts, usePageCounts } from './memberCounts';
+import { usePageCounts } from './memberCounts';
 
 export type GroupSort = 'name' | '-name';
-/** A group in the overview; the counts are null until the memberships have been read. */
+/** A group in the overview; the counts are null until its memberships have been read. */
 export type GroupRow = Group & { memberCount: number | null; activeCount: number | null };
 
 export function sortByName<T extends { name: string }>(items: T[], direction: 'asc' | 'desc'): T[] {
@@ -19,26 +19,20 @@ export function sortByName<T extends { name: string }>(items: T[], direction: 'a
   return [...items].sort((a, b) => collator.compare(a.name, b.name) * sign);
 }
 
-/** Every group with its member counts, sorted, filtered by `search`; live. */
+/** Every group, sorted, filtered by `search`; live. The counts come with a page (useCountedRows). */
 export function useGroups(
   search: string,
   sort: GroupSort = 'name',
 ): { groups: GroupRow[] | null; total: number } {
   const { db } = useData();
   const all = useLiveQuery(db.groups, {}, 'all');
-  const counts = useMemberCounts(db.memberships, all !== null);
   // Work that depends on the data is done when the data changes, not on every keystroke:
   // a keystroke only scans the pre-folded, pre-sorted rows.
   const sorted = useMemo(() => {
-    // The list shows as soon as the groups are read; counts follow when the memberships are.
     if (!all) return null;
-    const rows = all.map((g) => ({
-      ...g,
-      memberCount: counts ? (counts.get(g.id)?.all ?? 0) : null,
-      activeCount: counts ? (counts.get(g.id)?.active ?? 0) : null,
-    }));
+    const rows = all.map((g) => ({ ...g, memberCount: null, activeCount: null }));
     return sortByName(rows, 'asc');
-  }, [all, counts]);
+  }, [all]);
   const search$ = useMemo(
     () => (sorted ? buildSearchIndex(sorted, (g) => [g.name, g.description]) : null),
     [sorted],
@@ -51,17 +45,16 @@ export function useGroups(
   return { groups, total: all?.length ?? 0 };
 }
 
-/**
- * `rows` (a page of the overview) with their counts: those the tally of every membership
- * has not given yet are read for these rows alone (usePageCounts).
- */
+/** `rows` (a page of the overview) with their member counts, read for these rows alone (usePageCounts). */
 export function useCountedRows(rows: GroupRow[]): GroupRow[] {
   const { db } = useData();
-  const missing = rows.filter((r) => r.memberCount === null).map((r) => r.id);
-  const counts = usePageCounts(db.memberships, missing);
-  if (!counts || missing.length === 0) return rows;
+  const counts = usePageCounts(
+    db.memberships,
+    rows.map((r) => r.id),
+  );
+  if (!counts) return rows;
   return rows.map((r) => {
-    const c = r.memberCount === null ? counts.get(r.id) : undefined;
+    const c = counts.get(r.id);
     return c ? { ...r, memberCount: c.all, activeCount: c.active } : r;
   });
 }
@@ -78,12 +71,12 @@ export function useGroupMutations() {
   const { db } = useData();
   return useMemo(
     () => ({
-      async createGroup(input: GroupInput): Promise<Group> {
+      async createGroup(input: CheckedGroupInput): Promise<Group> {
         const group = createGroup(input, newId(), Date.now());
         await db.groups.insert(group);
         return group;
       },
-      async updateGroup(id: string, input: Partial<GroupInput>): Promise<void> {
+      async updateGroup(id: string, input: CheckedGroupInput): Promise<void> {
         const doc = await db.groups.findOne(id).exec();
         if (!doc) throw new Error('This group no longer exists.');
         await doc.incrementalModify((current) => ({

@@ -1,61 +1,79 @@
 import { indexedDB, IDBKeyRange } from 'fake-indexeddb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createGroup } from '../../domain/group';
-import { createMembership, type Membership } from '../../domain/membership';
+import { createMembership } from '../../domain/membership';
 import { createCohortDatabase, type CohortDatabase } from './database';
-import {
-  countGroups,
-  MemberTally,
-  subscribeMemberCounts,
-  watchMemberCounts,
-  type MemberCounts,
-} from './memberCounts';
+import { countGroups, countsCache, SAVE_MS, watchPageCounts, type MemberCounts } from './memberCounts';
+
+const saved = () => new Promise((resolve) => setTimeout(resolve, SAVE_MS + 200));
 
 const open: CohortDatabase[] = [];
 afterEach(async () => {
-  vi.useRealTimers();
   vi.restoreAllMocks();
   for (const db of open.splice(0)) await db.close();
 });
 
-const stored = (m: Membership, lwt: number, deleted = false) => ({ ...m, _deleted: deleted, _meta: { lwt } });
+async function database(name: string, exact = false): Promise<CohortDatabase> {
+  const db = await createCohortDatabase({
+    name: exact ? name : `${name}-${Date.now()}`,
+    indexedDb: { indexedDB, IDBKeyRange },
+  });
+  open.push(db);
+  return db;
+}
 
 describe('member counts', () => {
-  it('a tally keeps the newest state of each membership, deletions included', () => {
-    const tally = new MemberTally();
-    const a = createMembership('g1', 'c1', { startDate: '2020-01-01' }, 1);
-    const ended = createMembership('g1', 'c2', { startDate: '2020-01-01', endDate: '2020-02-01' }, 1);
-    const moved = createMembership('g2', 'c3', { startDate: '2020-01-01' }, 1);
-    tally.apply(stored(a, 10));
-    tally.apply(stored(ended, 10));
-    tally.apply(stored(moved, 10));
-    expect(tally.counts('2026-01-01')).toEqual(
+  it('counts a few groups through the index: live members, and those in the group on the day', async () => {
+    const db = await database('page-counts');
+    const memberships = Array.from({ length: 60 }, (_, i) =>
+      createMembership(
+        `g${i % 6}`,
+        `c${i}`,
+        // Every fourth ended before the day; every fifth starts after it.
+        i % 4 === 0
+          ? { startDate: '2020-01-01', endDate: '2020-02-01' }
+          : { startDate: i % 5 === 0 ? '2026-06-01' : '2020-01-01' },
+        1,
+      ),
+    );
+    await db.memberships.bulkInsert(memberships);
+    // Deleted ones are not counted.
+    await db.memberships
+      .findByIds(memberships.slice(0, 9).map((m) => m.id))
+      .exec()
+      .then((found) => Promise.all([...found.values()].map((d) => d.remove())));
+    const reads = vi.spyOn(db.memberships.storageInstance, 'query');
+    const page = await countGroups(db.memberships, ['g1', 'g4', 'g-none'], '2026-01-01');
+    const expected = (group: string) => {
+      const live = memberships.slice(9).filter((m) => m.groupId === group);
+      const active = live.filter((m) => !m.endDate && m.startDate <= '2026-01-01');
+      return { all: live.length, active: active.length };
+    };
+    expect(page).toEqual(
       new Map([
-        ['g1', { all: 2, active: 1 }],
-        ['g2', { all: 1, active: 1 }],
+        ['g1', expected('g1')],
+        ['g4', expected('g4')],
+        ['g-none', { all: 0, active: 0 }],
       ]),
     );
-    tally.apply(stored(moved, 20, true));
-    // An older state read late (the first read racing a change) does not bring it back.
-    tally.apply(stored(moved, 15));
-    expect(tally.counts('2026-01-01').get('g2')).toBeUndefined();
+    // g4: c10 … c58 (c4 deleted); c16, c28, c40 and c52 ended, c10 starts in June.
+    expect(page.get('g4')).toEqual({ all: 9, active: 4 });
+    // One read per group, each answered with that group's memberships alone.
+    expect(reads).toHaveBeenCalledTimes(3);
+    const answered = await Promise.all(
+      reads.mock.results.map((r) => r.value as Promise<{ documents: unknown[] }>),
+    );
+    expect(answered.map((a) => a.documents.length).sort()).toEqual([0, 8, 9]);
   });
 
-  it('follows a real database: the first read, then inserts, edits and deletions', async () => {
-    const db = await createCohortDatabase({
-      name: `counts-${Date.now()}`,
-      indexedDb: { indexedDB, IDBKeyRange },
-    });
-    open.push(db);
-    await db.groups.bulkInsert(
-      ['g1', 'g2'].map((id) => createGroup({ name: id, description: '', metadata: {} }, id, 1)),
-    );
+  it('follows the shown groups in a real database: inserts, edits, moves and deletions', async () => {
+    const db = await database('watch-counts');
     await db.memberships.bulkInsert(
       ['c1', 'c2', 'c3'].map((c) => createMembership('g1', c, { startDate: '2020-01-01' }, 1)),
     );
     const seen: MemberCounts[] = [];
-    const stop = watchMemberCounts(db.memberships, (counts) => seen.push(counts));
+    const stop = watchPageCounts(db.memberships, ['g1', 'g2'], (counts) => seen.push(counts));
     await vi.waitFor(() => expect(seen.at(-1)?.get('g1')).toEqual({ all: 3, active: 3 }));
+    expect(seen.at(-1)?.get('g2')).toEqual({ all: 0, active: 0 });
 
     await db.memberships.insert(createMembership('g2', 'c1', { startDate: '2020-01-01' }, 2));
     const c2 = await db.memberships
@@ -71,93 +89,123 @@ describe('member counts', () => {
       expect(last?.get('g1')).toEqual({ all: 2, active: 1 });
       expect(last?.get('g2')).toEqual({ all: 1, active: 1 });
     });
-    stop.stop();
+
+    // A group not shown is not read again for its changes.
+    const reads = vi.spyOn(db.memberships.storageInstance, 'query');
+    await db.memberships.insert(createMembership('g9', 'c1', { startDate: '2020-01-01' }, 4));
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(reads).not.toHaveBeenCalled();
+
+    // Once stopped, nothing more is read or handed over.
+    stop();
+    const handed = seen.length;
+    await db.memberships.insert(createMembership('g1', 'c4', { startDate: '2020-01-01' }, 5));
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(seen).toHaveLength(handed);
+    expect(reads).not.toHaveBeenCalled();
   });
 
-  it('screens share one tally, which outlives the last of them for a while', async () => {
-    const db = await createCohortDatabase({
-      name: `shared-counts-${Date.now()}`,
-      indexedDb: { indexedDB, IDBKeyRange },
-    });
-    open.push(db);
+  it('keeps the counts read for the next start, forgetting a group whose memberships change', async () => {
+    const name = `kept-counts-${Date.now()}`;
+    const db = await database(name, true);
+    await db.memberships.bulkInsert([
+      ...['c1', 'c2', 'c3'].map((c) => createMembership('g1', c, { startDate: '2020-01-01' }, 1)),
+      createMembership('g2', 'c1', { startDate: '2020-01-01', endDate: '2020-02-01' }, 1),
+      createMembership('g3', 'c1', { startDate: '2020-01-01' }, 1),
+    ]);
+    const seen: MemberCounts[] = [];
+    const stop = watchPageCounts(
+      db.memberships,
+      ['g1', 'g2', 'g3'],
+      (c) => seen.push(c),
+      countsCache(db.memberships),
+    );
+    await vi.waitFor(() => expect(seen.at(-1)?.get('g1')).toEqual({ all: 3, active: 3 }));
+    stop();
+    // A change to one of g3's memberships after the read: g3's kept count is forgotten.
+    const g3 = await db.memberships
+      .findOne(createMembership('g3', 'c1', { startDate: '2020-01-01' }, 1).id)
+      .exec();
+    await g3?.incrementalPatch({ endDate: '2020-03-01', updatedAt: 2 });
+    await saved();
+    await db.close();
+    open.splice(open.indexOf(db), 1);
+
+    const again = await database(name, true);
+    const cache = countsCache(again.memberships);
+    await cache.ready;
+    expect(cache.get(['g1', 'g2', 'g3', 'g4'])).toEqual(
+      new Map([
+        ['g1', { all: 3, active: 3 }],
+        ['g2', { all: 1, active: 0 }],
+      ]),
+    );
+    // A change after the start forgets too, and the next read keeps the new count.
+    await again.memberships.insert(createMembership('g1', 'c9', { startDate: '2020-01-01' }, 3));
+    expect(cache.get(['g1']).size).toBe(0);
+    const shown: MemberCounts[] = [];
+    const stopAgain = watchPageCounts(again.memberships, ['g1', 'g2'], (c) => shown.push(c), cache);
+    await vi.waitFor(() => expect(shown.at(-1)?.get('g1')).toEqual({ all: 4, active: 4 }));
+    stopAgain();
+    expect(cache.get(['g1', 'g2'])).toEqual(
+      new Map([
+        ['g1', { all: 4, active: 4 }],
+        ['g2', { all: 1, active: 0 }],
+      ]),
+    );
+  });
+
+  it('hands over the kept counts before the memberships are read back, then the counts read', async () => {
+    const name = `early-counts-${Date.now()}`;
+    const db = await database(name, true);
     await db.memberships.bulkInsert(
       ['c1', 'c2'].map((c) => createMembership('g1', c, { startDate: '2020-01-01' }, 1)),
     );
-    const reads = vi.spyOn(db.memberships.storageInstance, 'query');
     const first: MemberCounts[] = [];
-    const leave = subscribeMemberCounts(db.memberships, (counts) => first.push(counts));
-    const closeHooks = db.memberships.onClose.length;
-    const removeHooks = db.memberships.onRemove.length;
-    await vi.waitFor(() => expect(first.at(-1)?.get('g1')).toEqual({ all: 2, active: 2 }));
-    leave();
+    const stop = watchPageCounts(db.memberships, ['g1'], (c) => first.push(c), countsCache(db.memberships));
+    await vi.waitFor(() => expect(first).toHaveLength(1));
+    stop();
+    await saved();
+    await db.close();
+    open.splice(open.indexOf(db), 1);
 
-    // Back to the overview: the counts come at once, from the same tally, without a read.
-    // (IndexedDB's own scheduling, setImmediate, stays real: the storage still writes.)
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
-    const second: MemberCounts[] = [];
-    const leaveAgain = subscribeMemberCounts(db.memberships, (counts) => second.push(counts));
-    expect(second.at(-1)?.get('g1')).toEqual({ all: 2, active: 2 });
-    expect(reads).toHaveBeenCalledTimes(1);
-    await db.memberships.insert(createMembership('g1', 'c3', { startDate: '2020-01-01' }, 2));
-    await vi.advanceTimersByTimeAsync(1_000);
-    expect(second.at(-1)?.get('g1')).toEqual({ all: 3, active: 3 });
-    leaveAgain();
-
-    // Five minutes without a screen: the tally is dropped, and the next screen reads again.
-    await vi.advanceTimersByTimeAsync(5 * 60_000);
-    vi.useRealTimers();
-    const third: MemberCounts[] = [];
-    const leaveLast = subscribeMemberCounts(db.memberships, (counts) => third.push(counts));
-    await vi.waitFor(() => expect(third.at(-1)?.get('g1')).toEqual({ all: 3, active: 3 }));
-    expect(reads).toHaveBeenCalledTimes(2);
-    // The dropped tally left no hook behind: one for the live tally on each list.
-    expect(db.memberships.onClose).toHaveLength(closeHooks);
-    expect(db.memberships.onRemove).toHaveLength(removeHooks);
-    leaveLast();
+    const again = await database(name, true);
+    // The storage's read of the memberships is held back: only the kept counts can answer.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const query = again.memberships.storageInstance.query.bind(again.memberships.storageInstance);
+    vi.spyOn(again.memberships.storageInstance, 'query').mockImplementation(async (q) => {
+      await held;
+      return query(q);
+    });
+    const shown: MemberCounts[] = [];
+    const stopAgain = watchPageCounts(
+      again.memberships,
+      ['g1'],
+      (c) => shown.push(c),
+      countsCache(again.memberships),
+    );
+    await vi.waitFor(() => expect(shown).toHaveLength(1));
+    expect(shown[0]?.get('g1')).toEqual({ all: 2, active: 2 });
+    release();
+    await vi.waitFor(() => expect(shown).toHaveLength(2));
+    expect(shown[1]?.get('g1')).toEqual({ all: 2, active: 2 });
+    stopAgain();
   });
 
-  it('counts a few groups through the index, as the tally counts them', async () => {
-    const db = await createCohortDatabase({
-      name: `page-counts-${Date.now()}`,
-      indexedDb: { indexedDB, IDBKeyRange },
-    });
-    open.push(db);
-    const memberships = Array.from({ length: 60 }, (_, i) =>
-      createMembership(
-        `g${i % 6}`,
-        `c${i}`,
-        { startDate: '2020-01-01', endDate: i % 4 ? undefined : '2020-02-01' },
-        1,
-      ),
-    );
-    await db.memberships.bulkInsert(memberships);
-    // Deleted ones are not counted.
-    await db.memberships
-      .findByIds(memberships.slice(0, 9).map((m) => m.id))
-      .exec()
-      .then((found) => Promise.all([...found.values()].map((d) => d.remove())));
-    const tally = new Promise<MemberCounts>((resolve) => {
-      const watch = watchMemberCounts(db.memberships, (counts) => {
-        watch.stop();
-        resolve(counts);
-      });
-    });
-    const everything = await tally;
-    const reads = vi.spyOn(db.memberships.storageInstance, 'query');
-    const page = await countGroups(db.memberships, ['g1', 'g4', 'g-none'], '2026-01-01');
-    expect(page).toEqual(
-      new Map([
-        ['g1', everything.get('g1')],
-        ['g4', everything.get('g4')],
-        ['g-none', { all: 0, active: 0 }],
-      ]),
-    );
-    expect(page.get('g4')).toEqual({ all: 9, active: 5 });
-    // One read per group, each answered with that group's memberships alone.
-    expect(reads).toHaveBeenCalledTimes(3);
-    const answered = await Promise.all(
-      reads.mock.results.map((r) => r.value as Promise<{ documents: unknown[] }>),
-    );
-    expect(answered.map((a) => a.documents.length).sort()).toEqual([0, 8, 9]);
+  it('does not show counts kept on another day: "active today" was of that day', async () => {
+    const name = `old-counts-${Date.now()}`;
+    const db = await database(name, true);
+    const cache = countsCache(db.memberships);
+    await cache.ready;
+    cache.put(new Map([['g1', { all: 5, active: 4 }]]), '2020-01-01');
+    expect(cache.get(['g1']).size).toBe(0);
+    await saved();
+    await db.close();
+    open.splice(open.indexOf(db), 1);
+    const again = await database(name, true);
+    const reopened = countsCache(again.memberships);
+    await reopened.ready;
+    expect(reopened.get(['g1']).size).toBe(0);
   });
 });

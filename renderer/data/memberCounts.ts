@@ -1,59 +1,25 @@
 /**
- * Member counts per group for the overview, kept by a tally instead of a live query over
- * every membership: one read of all memberships straight from storage (plain records, no
- * RxDocument for each of 500,000), then each change event adjusts the tally. A live
- * query would read and copy every membership again on each change — quadratic while the
- * first sync brings them in page after page, and seconds per edit in a large network.
+ * Member counts of the groups on screen: each group's memberships read through the
+ * groupId index (milliseconds for a page of the overview), and read again when one of
+ * them changes. Until 2026-12-08 a tally of every membership (one entry per membership,
+ * 46 MB of heap for 500,000) gave the counts of all groups at once; only a page is ever
+ * shown, so the page is what is counted.
+ *
+ * After a restart, the index answers once every membership has been read back (seconds
+ * for 500,000); until then the screen shows the counts last read, kept in a local
+ * document (CountsCache) — each group's only while none of its memberships changed since
+ * and only on the day they were read ("active today" is of that day).
  */
 import { useEffect, useState } from 'react';
 import { normalizeMangoQuery, prepareQuery, type MangoQuerySelector, type RxCollection } from 'rxdb';
 import { today } from '../../domain/dates';
 import { isMemberOn, type Membership } from '../../domain/membership';
 import { isOpen } from './live';
+import type { LocalDocumentStore } from './engine/conflicts';
 
 export type MemberCounts = Map<string, { all: number; active: number }>;
 
 type Stored = Membership & { _deleted?: boolean; _meta?: { lwt?: number } };
-/** Only what counting needs: half a million full records would weigh hundreds of MB. */
-type Entry = {
-  groupId: string;
-  startDate: string;
-  endDate: string | undefined;
-  deleted: boolean;
-  lwt: number;
-};
-
-/** The latest known state of every membership, by id; an older state never replaces a newer one. */
-export class MemberTally {
-  private readonly byId = new Map<string, Entry>();
-
-  /** A membership's state as stored (its `_meta.lwt` says how recent it is). */
-  apply(doc: Stored): void {
-    const lwt = doc._meta?.lwt ?? 0;
-    const held = this.byId.get(doc.id);
-    if (held && held.lwt > lwt) return;
-    this.byId.set(doc.id, {
-      groupId: doc.groupId,
-      startDate: doc.startDate,
-      endDate: doc.endDate,
-      deleted: doc._deleted === true,
-      lwt,
-    });
-  }
-
-  /** Members per group: all of them, and those in the group on `day`. */
-  counts(day: string): MemberCounts {
-    const counts: MemberCounts = new Map();
-    for (const entry of this.byId.values()) {
-      if (entry.deleted) continue;
-      const c = counts.get(entry.groupId) ?? { all: 0, active: 0 };
-      c.all += 1;
-      if (isMemberOn(entry, day)) c.active += 1;
-      counts.set(entry.groupId, c);
-    }
-    return counts;
-  }
-}
 
 /**
  * The live memberships matching `selector`, straight from storage: plain records, no
@@ -77,7 +43,7 @@ async function readStored(
 
 /**
  * Member counts of `groupIds` alone, each group's memberships read through the groupId
- * index: a page of the overview in milliseconds, where the tally reads every membership.
+ * index: a page of the overview in milliseconds.
  */
 export async function countGroups(
   collection: RxCollection<Membership>,
@@ -97,161 +63,172 @@ export async function countGroups(
   return counts;
 }
 
-/**
- * Resolves once the page is idle: the read of every membership (and the sorting of half a
- * million of them) then starts after the screen's first counts, read for its page alone
- * (usePageCounts), are painted. Node has no idle callbacks: a plain timeout there.
- */
-function whenIdle(): Promise<void> {
-  return new Promise((resolve) => {
-    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout: 1_000 });
-    else setTimeout(resolve, 0);
-  });
-}
-
-/** How often the counts are handed to the screen while changes stream in. */
+/** How long changes to the shown groups' memberships gather before their counts are read again. */
 const PUBLISH_MS = 250;
 
-export type CountsWatch = {
-  stop(): void;
-  /** Hands the counts over again (for today's date), once every membership has been read. */
-  recount(): void;
-};
+const CACHE_DOC = 'member-counts';
+/** How long the cache gathers changes before it is written. */
+export const SAVE_MS = 500;
+
+type CachedCounts = { day: string; counts: Record<string, [all: number, active: number]> };
 
 /**
- * Calls `onCounts` with the member counts per group once every membership has been read,
- * then after changes (at most every PUBLISH_MS).
+ * The counts last read for each group, kept in a local document of the database: shown
+ * after a restart until the groups' memberships are read back. Any change to one of a
+ * group's memberships (a local edit, a pulled page) forgets that group's entry at once,
+ * so an entry is never older than the memberships it counted.
  */
-export function watchMemberCounts(
-  collection: RxCollection<Membership>,
-  onCounts: (counts: MemberCounts) => void,
-): CountsWatch {
-  const tally = new MemberTally();
-  let ready = false;
-  let closed = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const publish = () => {
-    timer = undefined;
-    if (!closed) onCounts(tally.counts(today()));
-  };
-  // Listen first, then read: a change made during the read is not missed, and the tally
-  // keeps whichever state is newer.
-  const sub = collection.$.subscribe((event) => {
-    tally.apply({
-      ...event.documentData,
-      _deleted: event.operation === 'DELETE' || event.documentData._deleted,
+export class CountsCache {
+  private counts = new Map<string, [number, number]>();
+  private day = '';
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  private writes: Promise<unknown> = Promise.resolve();
+  readonly ready: Promise<void>;
+  private readonly sub: { unsubscribe(): void };
+
+  constructor(
+    collection: RxCollection<Membership>,
+    private readonly store: LocalDocumentStore,
+  ) {
+    // Listening starts before the stored counts are read: a change meanwhile is not missed.
+    const changed = new Set<string>();
+    let loaded = false;
+    this.sub = collection.$.subscribe((event) => {
+      const before = event.previousDocumentData as Membership | undefined;
+      for (const groupId of [event.documentData.groupId, before?.groupId]) {
+        if (groupId === undefined) continue;
+        if (!loaded) changed.add(groupId);
+        else if (this.counts.delete(groupId)) this.scheduleSave();
+      }
     });
-    if (ready) timer ??= setTimeout(publish, PUBLISH_MS);
-  });
-  whenIdle()
-    .then(() => (closed ? [] : readStored(collection, {})))
-    .then((documents) => {
-      for (const doc of documents) tally.apply(doc);
-      ready = true;
-      publish();
-    })
-    .catch((error: unknown) => console.error('Cohort: the member counts could not be read', error));
-  return {
-    stop() {
-      closed = true;
-      sub.unsubscribe();
-      clearTimeout(timer);
-    },
-    recount() {
-      if (ready) publish();
-    },
-  };
-}
+    this.ready = store
+      .getLocal(CACHE_DOC)
+      .then((doc) => {
+        const stored = doc?.get('data') as CachedCounts | undefined;
+        if (stored && stored.day === today()) {
+          this.day = stored.day;
+          this.counts = new Map(Object.entries(stored.counts));
+        }
+        for (const groupId of changed) this.counts.delete(groupId);
+        loaded = true;
+      })
+      .catch((error: unknown) => {
+        loaded = true;
+        console.error('Cohort: the member counts kept could not be read', error);
+      });
+  }
 
-/**
- * How long the tally outlives the last screen that shows it: coming back to the overview
- * within this time shows the counts at once instead of reading every membership again
- * (10 s for 500,000 on this machine), and a group opened meanwhile does not wait behind
- * that read. The tally of 500,000 memberships holds tens of MB, so it is not kept for ever.
- */
-const KEEP_MS = 5 * 60_000;
+  /** The kept counts of those of `groupIds` that have them (today's only). */
+  get(groupIds: readonly string[]): MemberCounts {
+    const out: MemberCounts = new Map();
+    if (this.day !== today()) return out;
+    for (const id of groupIds) {
+      const c = this.counts.get(id);
+      if (c) out.set(id, { all: c[0], active: c[1] });
+    }
+    return out;
+  }
 
-type Shared = {
-  watch: CountsWatch;
-  listeners: Set<(counts: MemberCounts) => void>;
-  idle?: ReturnType<typeof setTimeout>;
-  /** Stops the tally and forgets it (after KEEP_MS without a screen, or when the collection closes). */
-  end(): void;
-};
-const shared = new WeakMap<RxCollection<Membership>, Shared>();
+  /** Keeps counts just read on `day`. */
+  put(counts: MemberCounts, day: string): void {
+    if (day !== this.day) {
+      this.day = day;
+      this.counts.clear();
+    }
+    for (const [id, c] of counts) this.counts.set(id, [c.all, c.active]);
+    this.scheduleSave();
+  }
 
-/**
- * Ends a tally no screen used for KEEP_MS, and takes its hooks off the collection, which stays
- * open (RxDB runs the hooks with map over the array, so they are not taken off while it does).
- */
-function dropIdle(collection: RxCollection<Membership>, entry: Shared): void {
-  entry.end();
-  for (const hooks of [collection.onClose, collection.onRemove]) {
-    const at = hooks.indexOf(entry.end);
-    if (at >= 0) hooks.splice(at, 1);
+  private scheduleSave(): void {
+    this.saveTimer ??= setTimeout(() => {
+      this.saveTimer = undefined;
+      const data: CachedCounts = { day: this.day, counts: Object.fromEntries(this.counts) };
+      this.writes = this.writes
+        .then(() => this.store.upsertLocal(CACHE_DOC, { data }))
+        .catch(() => undefined);
+    }, SAVE_MS);
+  }
+
+  /**
+   * Stops listening. What changed in the last SAVE_MS is not written: RxDB closes a
+   * database's local documents before its collections, and a cache that missed a write
+   * only means that the next start waits for the counts to be read.
+   */
+  close(): Promise<void> {
+    this.sub.unsubscribe();
+    clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    return this.writes.then(() => undefined);
   }
 }
 
-/** Member counts of `collection` for `listener`, from one tally shared by every screen. Returns the unsubscribe. */
-export function subscribeMemberCounts(
+const caches = new WeakMap<RxCollection<Membership>, CountsCache>();
+
+/** The collection's cache, made at its first use and closed with the collection. */
+export function countsCache(collection: RxCollection<Membership>): CountsCache {
+  let cache = caches.get(collection);
+  if (!cache) {
+    const made = new CountsCache(collection, collection.database);
+    caches.set(collection, made);
+    collection.onClose.push(() => made.close());
+    collection.onRemove.push(() => made.close());
+    cache = made;
+  }
+  return cache;
+}
+
+/**
+ * Calls `onCounts` with the member counts of `groupIds`: the kept ones at once (when
+ * `cache` has some), then those read, and again after each burst of changes to their
+ * memberships (at most every PUBLISH_MS). Returns the stop.
+ */
+export function watchPageCounts(
   collection: RxCollection<Membership>,
-  listener: (counts: MemberCounts) => void,
+  groupIds: readonly string[],
+  onCounts: (counts: MemberCounts) => void,
+  cache?: CountsCache,
 ): () => void {
-  let entry = shared.get(collection);
-  if (!entry) {
-    const listeners = new Set<(counts: MemberCounts) => void>();
-    const created: Shared = {
-      listeners,
-      watch: watchMemberCounts(collection, (counts) => {
-        for (const l of listeners) l(counts);
-      }),
-      end() {
-        clearTimeout(created.idle);
-        created.watch.stop();
-        if (shared.get(collection) === created) shared.delete(collection);
+  const shown = new Set(groupIds);
+  let current = true;
+  let read = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const count = () => {
+    timer = undefined;
+    const day = today();
+    countGroups(collection, [...shown], day).then(
+      (counts) => {
+        if (!current) return;
+        read = true;
+        cache?.put(counts, day);
+        onCounts(counts);
       },
-    };
-    collection.onClose.push(created.end);
-    collection.onRemove.push(created.end);
-    shared.set(collection, created);
-    entry = created;
-  }
-  const current = entry;
-  clearTimeout(current.idle);
-  current.listeners.add(listener);
-  current.watch.recount();
+      (error: unknown) => current && console.error('Cohort: the member counts could not be read', error),
+    );
+  };
+  // Listen first, then read: a change made during the read is read again after it.
+  const sub = collection.$.subscribe((event) => {
+    const before = event.previousDocumentData as Membership | undefined;
+    if (shown.has(event.documentData.groupId) || (before && shown.has(before.groupId)))
+      timer ??= setTimeout(count, PUBLISH_MS);
+  });
+  void cache?.ready.then(() => {
+    if (!current || read) return;
+    const kept = cache.get(groupIds);
+    if (kept.size > 0) onCounts(kept);
+  });
+  count();
   return () => {
-    current.listeners.delete(listener);
-    if (current.listeners.size === 0) current.idle = setTimeout(() => dropIdle(collection, current), KEEP_MS);
+    current = false;
+    clearTimeout(timer);
+    sub.unsubscribe();
   };
 }
 
 /**
- * Member counts per group, live; null until every membership has been read once. With
- * `start` false the read waits: the overview starts it once its groups are read, as
- * IndexedDB answers one request after another and the list should come first.
- */
-export function useMemberCounts(collection: RxCollection<Membership>, start = true): MemberCounts | null {
-  const [state, setState] = useState<{ collection: RxCollection<Membership>; counts: MemberCounts } | null>(
-    null,
-  );
-  useEffect(
-    () =>
-      start && isOpen(collection)
-        ? subscribeMemberCounts(collection, (counts) => setState({ collection, counts }))
-        : undefined,
-    [collection, start],
-  );
-  return state?.collection === collection ? state.counts : null;
-}
-
-/**
- * Member counts of `groupIds` (the groups on screen whose counts the tally has not given
- * yet), read through the index and again when one of their memberships changes; null
- * until read. A first visit of a large organisation's overview then shows the counts of
- * its page in milliseconds, not after the read of every membership. When the groups on
- * screen change (a keystroke in the search), those still shown keep their counts until the
- * new set is read, instead of blinking to placeholders.
+ * Member counts of `groupIds` (the groups on screen), live; null until first read. When
+ * the groups on screen change (a keystroke in the search), the counts read for the
+ * earlier set stay until the new set is read, so the groups still shown do not blink to
+ * placeholders.
  */
 export function usePageCounts(collection: RxCollection<Membership>, groupIds: string[]): MemberCounts | null {
   const key = groupIds.join('\n');
@@ -260,27 +237,12 @@ export function usePageCounts(collection: RxCollection<Membership>, groupIds: st
   );
   useEffect(() => {
     if (!key || !isOpen(collection)) return;
-    const ids = key.split('\n');
-    const shown = new Set(ids);
-    let current = true;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const read = () => {
-      timer = undefined;
-      countGroups(collection, ids, today()).then(
-        (counts) => current && setPage({ collection, counts }),
-        // The tally reports its own failures; these counts only bridge until it is there.
-        () => undefined,
-      );
-    };
-    read();
-    const sub = collection.$.subscribe((event) => {
-      if (shown.has(event.documentData.groupId)) timer ??= setTimeout(read, PUBLISH_MS);
-    });
-    return () => {
-      current = false;
-      clearTimeout(timer);
-      sub.unsubscribe();
-    };
+    return watchPageCounts(
+      collection,
+      key.split('\n'),
+      (counts) => setPage({ collection, counts }),
+      countsCache(collection),
+    );
   }, [collection, key]);
   return page?.collection === collection ? page.counts : null;
 }

@@ -72,6 +72,7 @@ export async function openLocalDatabase(options: OpenLocalOptions): Promise<Open
   const indexedDb = database.indexedDb;
   const interrupted = await readRecoveryNote(database.name, notes, database.encryptionKey);
   const names = await indexedDbNames(database.name, indexedDb.indexedDB);
+  performance.mark('cohort:names');
   const existed = names.length > 0;
   // Kept by an earlier version of Cohort in RxDB's Dexie storage: rebuilt in today's format.
   if (names.some((n) => isLegacyIndexedDb(database.name, n))) {
@@ -98,8 +99,10 @@ export async function openLocalDatabase(options: OpenLocalOptions): Promise<Open
  */
 async function openReadable(options: DatabaseOptions): Promise<CohortDatabase> {
   const db = await createCohortDatabase(options);
+  performance.mark('cohort:rxdb');
   try {
     await db.groups.findOne().exec();
+    performance.mark('cohort:groups-read');
   } catch (error) {
     await db.close().catch(() => undefined);
     throw error;

@@ -2,7 +2,13 @@
 import { indexedDB, IDBKeyRange } from 'fake-indexeddb';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { createGroup, groupSchema, GROUP_DESCRIPTION_MAX, GROUP_NAME_MAX } from '../../domain/group';
+import {
+  checkGroupInput,
+  createGroup,
+  groupSchema,
+  GROUP_DESCRIPTION_MAX,
+  GROUP_NAME_MAX,
+} from '../../domain/group';
 import { ID_MAX_LENGTH } from '../../domain/ids';
 import { createCohortDatabase, databaseName, type CohortDatabase } from './database';
 import {
@@ -39,7 +45,11 @@ describe('local groups collection', () => {
       name: `schema-${Date.now()}`,
       indexedDb: { indexedDB, IDBKeyRange },
     });
-    const group = createGroup({ name: 'Walk', description: '', metadata: { room: '1' } }, 'g1', 1000);
+    const group = createGroup(
+      checkGroupInput({ name: 'Walk', description: '', metadata: { room: '1' } }),
+      'g1',
+      1000,
+    );
     await db.groups.insert(group);
     expect((await db.groups.findOne('g1').exec())?.toJSON()).toMatchObject(group);
     // Untrimmed names pass JSON schema but not the domain rule: the zod validator refuses them.

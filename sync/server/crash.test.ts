@@ -24,7 +24,7 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../domain/client';
 import { stableStringify } from '../../domain/documents';
-import { createGroup } from '../../domain/group';
+import { checkGroupInput, createGroup } from '../../domain/group';
 import { createMembership, membershipId } from '../../domain/membership';
 import type { SyncCollection } from '../protocol';
 import { openTestDevice, type TestDevice } from '../testing/devices';
@@ -162,7 +162,7 @@ describe.each(testStorages())('crash durability on %s storage', (kind: StorageKi
     await crash();
     const now = Date.now();
     await d.db.groups.insert(
-      createGroup({ name: 'Made offline', description: '', metadata: {} }, 'down-g', now),
+      createGroup(checkGroupInput({ name: 'Made offline', description: '', metadata: {} }), 'down-g', now),
     );
     await d.db.clients.insert(createClient({ name: 'Made offline' }, 'down-c', now));
     await d.db.memberships.insert(createMembership('down-g', 'down-c', { startDate: '2026-05-04' }, now));
@@ -278,7 +278,7 @@ async function editOnDevice(
         d,
         ledger,
         'groups',
-        createGroup({ name: `Group ${group}`, description: '', metadata: {} }, group, now),
+        createGroup(checkGroupInput({ name: `Group ${group}`, description: '', metadata: {} }), group, now),
       );
       await insertOnDevice(d, ledger, 'clients', createClient({ name: `Client ${client}` }, client, now));
       // The membership only once its group and client are on the server: a device's collections

@@ -5,7 +5,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGroup } from '../../domain/group';
+import { checkGroupInput, createGroup } from '../../domain/group';
 import { openTestDevice, type TestDevice } from '../testing/devices';
 import { startServerProcess, stopServerProcess } from '../testing/serverProcess';
 import { loginAt, seededStorage, testStorages } from './testing';
@@ -45,7 +45,11 @@ describe.skipIf(!withPostgres)('two server processes on one PostgreSQL database'
     await expect.poll(() => reader.sync.status$.value.phase, { timeout: 15_000 }).toBe('synced');
 
     await writer.db.groups.insert(
-      createGroup({ name: 'Across processes', description: '', metadata: {} }, 'fanout', Date.now()),
+      createGroup(
+        checkGroupInput({ name: 'Across processes', description: '', metadata: {} }),
+        'fanout',
+        Date.now(),
+      ),
     );
     await expect
       .poll(async () => (await reader.db.groups.findOne('fanout').exec())?.name, { timeout: 10_000 })
@@ -72,7 +76,11 @@ describe.skipIf(!withPostgres)('two server processes on one PostgreSQL database'
     })();
     const writerToken = (await loginAt(one, 'practitioner@demo.test')).token;
     const doc = {
-      ...createGroup({ name: 'Raw', description: '', metadata: {} }, 'fanout-raw', Date.now()),
+      ...createGroup(
+        checkGroupInput({ name: 'Raw', description: '', metadata: {} }),
+        'fanout-raw',
+        Date.now(),
+      ),
       _deleted: false,
     };
     const push = await fetch(`${one}/api/v1/sync/groups/push`, {

@@ -14,7 +14,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../domain/client';
 import { toWireDocument } from '../../domain/documents';
-import { createGroup, updateGroup, type Group } from '../../domain/group';
+import { checkGroupInput, createGroup, updateGroup, type Group } from '../../domain/group';
 import { createMembership } from '../../domain/membership';
 import { SYNC_COLLECTIONS } from '../protocol';
 import { rssKb, serverPid } from '../testing/processMemory';
@@ -64,13 +64,25 @@ async function work(device: ProtocolDevice, index: number, end: number) {
     const group = pick(groups) as (Group & WireDoc) | undefined;
     if (roll < 0.35 || !group) {
       const created = createGroup(
-        { name: `Load ${index}-${n}`, description: `Made by device ${index}`, metadata: {} },
+        checkGroupInput({ name: `Load ${index}-${n}`, description: `Made by device ${index}`, metadata: {} }),
         `load-${index}-${n}`,
         now,
       );
       await device.push('groups', [wire(created)]);
     } else if (roll < 0.65) {
-      await device.push('groups', [wire(updateGroup(group, { name: `Renamed by ${index} (${n})` }, now))]);
+      await device.push('groups', [
+        wire(
+          updateGroup(
+            group,
+            checkGroupInput({
+              name: `Renamed by ${index} (${n})`,
+              description: group.description,
+              metadata: group.metadata,
+            }),
+            now,
+          ),
+        ),
+      ]);
     } else if (roll < 0.9) {
       const client = createClient({ name: `Client ${index}-${n}` }, `load-c-${index}-${n}`, now);
       await device.push('clients', [wire(client)]);

@@ -4,7 +4,7 @@
  * second run never overwrites what someone changed.
  */
 import { createClient, type Client } from '../../domain/client';
-import { createGroup, type Group } from '../../domain/group';
+import { checkGroupInput, createGroup, type Group } from '../../domain/group';
 import { createMembership } from '../../domain/membership';
 import type { Role } from '../../domain/permissions';
 import { ensureOrganization, upsertUser } from './auth/accounts';
@@ -122,7 +122,9 @@ export async function seed(db: Database): Promise<SeedOrganization[]> {
     for (const user of org.users) {
       await upsertUser(db, { ...user, organizationId: org.id, password: DEMO_PASSWORD });
     }
-    const groups = org.groups.map(({ id, ...input }) => createGroup({ ...input, metadata: {} }, id, now));
+    const groups = org.groups.map(({ id, ...input }) =>
+      createGroup(checkGroupInput({ ...input, metadata: {} }), id, now),
+    );
     const clients = org.clients.map(({ id, ...input }) => createClient(input, id, now));
     const memberships = org.memberships.map(([groupId, clientId, startDate, endDate]) =>
       createMembership(groupId, clientId, { startDate, ...(endDate ? { endDate } : {}) }, now),

@@ -21,7 +21,7 @@ import type { RxCollection } from 'rxdb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../../domain/client';
 import { stableStringify, toWireDocument } from '../../../domain/documents';
-import { createGroup } from '../../../domain/group';
+import { checkGroupInput, createGroup } from '../../../domain/group';
 import { createMembership, membershipId } from '../../../domain/membership';
 import type { SyncDocument } from '../../../domain/merge';
 import type { SyncCollection } from '../../../sync/protocol';
@@ -206,7 +206,7 @@ describe('chaos: devices, drops and a restart converge', () => {
             return;
           case 'createGroup': {
             const group = createGroup(
-              { name: `Group ${tag}`, description: `About ${tag}`, metadata: { room: tag } },
+              checkGroupInput({ name: `Group ${tag}`, description: `About ${tag}`, metadata: { room: tag } }),
               `g-${tag}`,
               now,
             );

@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../../domain/client';
 import type { SyncDocument } from '../../../domain/merge';
-import { createGroup, type Group } from '../../../domain/group';
+import { checkGroupInput, createGroup, type Group } from '../../../domain/group';
 import { createMembership } from '../../../domain/membership';
 import { startTestServer, type TestServer } from '../../../sync/server/testing';
 import { openTestDevice, type TestDevice } from '../../../sync/testing/devices';
@@ -55,7 +55,11 @@ describe('conflicts between devices', () => {
     const b = await device('merge-b');
     const start = Date.now();
     await a.db.groups.insert(
-      createGroup({ name: 'Pilates', description: 'Mondays', metadata: {} }, 'pilates', start),
+      createGroup(
+        checkGroupInput({ name: 'Pilates', description: 'Mondays', metadata: {} }),
+        'pilates',
+        start,
+      ),
     );
     await expect.poll(() => groupOn(b, 'pilates'), { timeout: 10_000 }).toBeDefined();
 
@@ -89,7 +93,11 @@ describe('conflicts between devices', () => {
     const a = await device('delete-a');
     const b = await device('delete-b');
     await a.db.groups.insert(
-      createGroup({ name: 'Breathing', description: '', metadata: {} }, 'breathing', Date.now()),
+      createGroup(
+        checkGroupInput({ name: 'Breathing', description: '', metadata: {} }),
+        'breathing',
+        Date.now(),
+      ),
     );
     await expect.poll(() => groupOn(b, 'breathing'), { timeout: 10_000 }).toBeDefined();
     b.setNetwork(false);
@@ -114,7 +122,9 @@ describe('conflicts between devices', () => {
     const a = await device('member-a');
     const b = await device('member-b');
     const now = Date.now();
-    await a.db.groups.insert(createGroup({ name: 'Yoga', description: '', metadata: {} }, 'yoga', now));
+    await a.db.groups.insert(
+      createGroup(checkGroupInput({ name: 'Yoga', description: '', metadata: {} }), 'yoga', now),
+    );
     await a.db.clients.insert(createClient({ name: 'Ana Pop' }, 'ana', now));
     await expect
       .poll(async () => (await b.db.clients.findOne('ana').exec()) !== null, { timeout: 10_000 })
@@ -140,7 +150,7 @@ describe('conflicts between devices', () => {
     const admin = await device('refuse-admin');
     const viewer = await device('refuse-viewer', 'viewer@demo.test');
     await admin.db.groups.insert(
-      createGroup({ name: 'Art', description: '', metadata: {} }, 'art', Date.now()),
+      createGroup(checkGroupInput({ name: 'Art', description: '', metadata: {} }), 'art', Date.now()),
     );
     await expect.poll(() => groupOn(viewer, 'art'), { timeout: 10_000 }).toBeDefined();
     await edit(viewer, 'art', { name: 'Art therapy' }, Date.now());

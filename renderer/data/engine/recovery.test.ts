@@ -17,7 +17,7 @@ import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../../domain/client';
 import { stableStringify } from '../../../domain/documents';
-import { createGroup, type Group } from '../../../domain/group';
+import { checkGroupInput, createGroup, type Group } from '../../../domain/group';
 import { createMembership } from '../../../domain/membership';
 import { createCohortDatabase, syncConflicts, type CohortDatabase } from '../database';
 import { importKey, newRawKey } from '../encryption';
@@ -156,11 +156,15 @@ describe('recovering an unusable local database', () => {
     const other = await otherLaptop();
     const now = Date.now();
     const renameMe = createGroup(
-      { name: 'Yoga Monday', description: 'Mats', metadata: {} },
+      checkGroupInput({ name: 'Yoga Monday', description: 'Mats', metadata: {} }),
       'rename-me',
       now,
     );
-    const deleteMe = createGroup({ name: 'Old course', description: '', metadata: {} }, 'delete-me', now);
+    const deleteMe = createGroup(
+      checkGroupInput({ name: 'Old course', description: '', metadata: {} }),
+      'delete-me',
+      now,
+    );
     const member = createClient({ name: 'Bram Jansen' }, 'bram', now);
     await other.db.groups.bulkInsert([renameMe, deleteMe]);
     await other.db.clients.insert(member);
@@ -169,7 +173,7 @@ describe('recovering an unusable local database', () => {
     // Made on this laptop while offline, never sent, and still in the outbox.
     const later = now + 1000;
     const madeOffline = createGroup(
-      { name: 'Made offline', description: '', metadata: {} },
+      checkGroupInput({ name: 'Made offline', description: '', metadata: {} }),
       'made-offline',
       later,
     );
@@ -220,7 +224,7 @@ describe('recovering an unusable local database', () => {
     });
     await legacy.addCollections({ groups: { schema: groupRxSchema } });
     const kept = createGroup(
-      { name: 'Written before the update', description: '', metadata: {} },
+      checkGroupInput({ name: 'Written before the update', description: '', metadata: {} }),
       'legacy-g',
       Date.now(),
     );
@@ -291,7 +295,11 @@ describe('recovering an unusable local database', () => {
   it('finishes a rebuild that was interrupted after the deletion', async () => {
     const name = freshName('interrupted');
     const notes = memoryNotes();
-    const group = createGroup({ name: 'Carried over', description: '', metadata: {} }, 'carried', Date.now());
+    const group = createGroup(
+      checkGroupInput({ name: 'Carried over', description: '', metadata: {} }),
+      'carried',
+      Date.now(),
+    );
     // What rebuild() notes before it deletes; the app stopped before it wrote the changes again.
     saveRecoveringNote(
       name,

@@ -6,7 +6,7 @@
 import { indexedDB, IDBKeyRange } from 'fake-indexeddb';
 import { BehaviorSubject } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createGroup, updateGroup, type Group } from '../../../domain/group';
+import { checkGroupInput, createGroup, updateGroup, type Group } from '../../../domain/group';
 import { createCohortDatabase, type CohortDatabase } from '../database';
 import { startTestServer, type TestServer } from '../../../sync/server/testing';
 import { NetworkError } from '../../../sync/client/api';
@@ -82,7 +82,7 @@ describe('two devices against the real server', () => {
     const a = await device('device-a');
     const b = await device('device-b');
     const made = createGroup(
-      { name: 'Walking group', description: 'Sundays', metadata: {} },
+      checkGroupInput({ name: 'Walking group', description: 'Sundays', metadata: {} }),
       'walking',
       Date.now(),
     );
@@ -95,7 +95,16 @@ describe('two devices against the real server', () => {
     await expect.poll(() => b.sync.status$.value.phase).toBe('offline');
     const doc = await b.db.groups.findOne('walking').exec();
     if (!doc) throw new Error('B has no walking group');
-    const edited = updateGroup(doc.toJSON() as Group, { name: 'Walking group (Sundays)' }, Date.now());
+    const stored = doc.toJSON() as Group;
+    const edited = updateGroup(
+      stored,
+      checkGroupInput({
+        name: 'Walking group (Sundays)',
+        description: stored.description,
+        metadata: stored.metadata,
+      }),
+      Date.now(),
+    );
     await doc.incrementalPatch({ name: edited.name, updatedAt: edited.updatedAt });
     await expect.poll(() => b.sync.status$.value.pending).toBe(1);
     expect(b.sync.status$.value.phase).toBe('offline');
@@ -118,7 +127,11 @@ describe('two devices against the real server', () => {
     const a = await device('resave-a');
     const b = await device('resave-b');
     await a.db.groups.insert(
-      createGroup({ name: 'Re-saved', description: '', metadata: {} }, 'resaved', Date.now()),
+      createGroup(
+        checkGroupInput({ name: 'Re-saved', description: '', metadata: {} }),
+        'resaved',
+        Date.now(),
+      ),
     );
     await expect.poll(() => findGroup(b, 'resaved'), { timeout: 10_000 }).toMatchObject({ name: 'Re-saved' });
     // B holds the group open (as an edit dialog does) while A deletes it.
@@ -145,7 +158,11 @@ describe('two devices against the real server', () => {
       .poll(async () => (await v.db.groups.find().exec()).length, { timeout: 10_000 })
       .toBeGreaterThan(0);
     await v.db.groups.insert(
-      createGroup({ name: 'Not allowed', description: '', metadata: {} }, 'nope', Date.now()),
+      createGroup(
+        checkGroupInput({ name: 'Not allowed', description: '', metadata: {} }),
+        'nope',
+        Date.now(),
+      ),
     );
     await expect.poll(() => findGroup(v, 'nope'), { timeout: 10_000 }).toBeUndefined();
     await expect.poll(() => v.sync.status$.value.pending).toBe(0);
@@ -165,7 +182,11 @@ describe('two devices against the real server', () => {
     await expect.poll(() => d.sync.status$.value.phase, { timeout: 10_000 }).toBe('synced');
     d.setNetwork(false);
     await d.db.groups.insert(
-      createGroup({ name: 'Kept through sign-in', description: '', metadata: {} }, 'kept-signin', Date.now()),
+      createGroup(
+        checkGroupInput({ name: 'Kept through sign-in', description: '', metadata: {} }),
+        'kept-signin',
+        Date.now(),
+      ),
     );
     await expect.poll(() => d.sync.status$.value.pending).toBe(1);
     await server.db.query('UPDATE sessions SET revoked_at = 1');
@@ -209,7 +230,7 @@ describe('two devices against the real server', () => {
     const collections = { groups: db.groups, clients: db.clients, memberships: db.memberships };
     await db.groups.insert(
       createGroup(
-        { name: 'Made before the update', description: '', metadata: {} },
+        checkGroupInput({ name: 'Made before the update', description: '', metadata: {} }),
         'before-update',
         Date.now(),
       ),

@@ -15,7 +15,7 @@ import { indexedDB, IDBKeyRange } from 'fake-indexeddb';
 import { createRxDatabase, type RxCollection } from 'rxdb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../../domain/client';
-import { createGroup, type Group } from '../../../domain/group';
+import { checkGroupInput, createGroup, type Group } from '../../../domain/group';
 import { createMembership } from '../../../domain/membership';
 import { createCohortDatabase } from '../database';
 import { groupRxSchema } from '../schemas';
@@ -38,7 +38,7 @@ async function device(name: string, options: Parameters<typeof openTestDevice>[2
 }
 
 const group = (id: string, name: string, at = Date.now()) =>
-  createGroup({ name, description: '', metadata: {} }, id, at);
+  createGroup(checkGroupInput({ name, description: '', metadata: {} }), id, at);
 
 async function nameOn(d: TestDevice, id: string) {
   return (await d.db.groups.findOne(id).exec())?.name;

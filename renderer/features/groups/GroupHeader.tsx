@@ -8,9 +8,9 @@ import {
   GROUP_DESCRIPTION_MAX,
   GROUP_NAME_MAX,
   groupFieldErrors,
-  groupInputSchema,
+  checkedGroupInputSchema,
   type Group,
-  type GroupInput,
+  type CheckedGroupInput,
 } from '../../../domain/group';
 
 type Props = {
@@ -18,7 +18,7 @@ type Props = {
   memberCount: number;
   activeCount: number;
   mayEdit: boolean;
-  onSave(input: GroupInput): Promise<void>;
+  onSave(input: CheckedGroupInput): Promise<void>;
 };
 
 const MAX = { name: GROUP_NAME_MAX, description: GROUP_DESCRIPTION_MAX } as const;
@@ -72,13 +72,13 @@ function GroupEditForm({
 }: {
   group: Group;
   onCancel(): void;
-  onSave(input: GroupInput): Promise<void>;
+  onSave(input: CheckedGroupInput): Promise<void>;
 }) {
   const { t } = useTranslation();
   const [name, setName] = useState(group.name);
   const [description, setDescription] = useState(group.description);
   const { saving, error: saveError, save } = useSave((message) => t('groupForm.errors.save', { message }));
-  const parsed = groupInputSchema.safeParse({ name, description, metadata: group.metadata });
+  const parsed = checkedGroupInputSchema.safeParse({ name, description, metadata: group.metadata });
   const errors: Partial<Record<'name' | 'description', string>> = {};
   if (!parsed.success) {
     for (const { field, key } of groupFieldErrors(parsed.error)) {

@@ -4,7 +4,7 @@ import { memo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { today } from '../../../domain/dates';
-import type { GroupInput } from '../../../domain/group';
+import type { CheckedGroupInput } from '../../../domain/group';
 import { can } from '../../../domain/permissions';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { PAGE_SIZE, Pager, pageCount } from '../../components/Pager';
@@ -38,7 +38,7 @@ export function GroupsScreen() {
   // Selection only ever holds groups that still exist (another device may delete one).
   const selected = new Set([...view.selected].filter((id) => groups?.some((g) => g.id === id)));
 
-  const createAndOpen = useStableCallback(async (input: GroupInput) => {
+  const createAndOpen = useStableCallback(async (input: CheckedGroupInput) => {
     const group = await createGroup(input);
     view.setNewGroupOpen(false);
     // Consistently: a new group opens, ready for its members.

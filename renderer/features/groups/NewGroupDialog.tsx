@@ -8,14 +8,14 @@ import {
   GROUP_DESCRIPTION_MAX,
   GROUP_NAME_MAX,
   groupFieldErrors,
-  groupInputSchema,
-  type GroupInput,
+  checkedGroupInputSchema,
+  type CheckedGroupInput,
 } from '../../../domain/group';
 
 type Props = {
   opened: boolean;
   onClose(): void;
-  onCreate(input: GroupInput): Promise<unknown>;
+  onCreate(input: CheckedGroupInput): Promise<unknown>;
 };
 
 const MAX = { name: GROUP_NAME_MAX, description: GROUP_DESCRIPTION_MAX } as const;
@@ -44,7 +44,7 @@ function NewGroupForm({
   const [submitted, setSubmitted] = useState(false);
   const { saving, error: saveError, save } = useSave((message) => t('groupForm.errors.save', { message }));
 
-  const parsed = groupInputSchema.safeParse({ name, description, metadata: {} });
+  const parsed = checkedGroupInputSchema.safeParse({ name, description, metadata: {} });
   const errors: Partial<Record<'name' | 'description', string>> = {};
   if (!parsed.success) {
     for (const { field, key } of groupFieldErrors(parsed.error)) {

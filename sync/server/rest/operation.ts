@@ -26,7 +26,8 @@ export type Operation<P = unknown, Q = unknown, B = unknown> = {
   permission?: Permission | 'admin';
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
-  body?: z.ZodType<B>;
+  /** Its parsed output is the handler's `body` (a branded output, such as checked group input, keeps its brand). */
+  body?: z.ZodType & z.core.$ZodType<B>;
   success: { status: number; schema: z.ZodType; description: string };
   /** The error statuses this operation documents (401 and 429 apply to every one). */
   errors: number[];

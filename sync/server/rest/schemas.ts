@@ -56,10 +56,13 @@ export const clientListQuery = z
   })
   .strict();
 
-export const groupCreateBody = groupInputSchema.extend({
-  description: groupInputSchema.shape.description.default(''),
-  metadata: groupInputSchema.shape.metadata.default({}),
-});
+/** Checked once, here: createGroup takes the parsed body as it is. */
+export const groupCreateBody = groupInputSchema
+  .extend({
+    description: groupInputSchema.shape.description.default(''),
+    metadata: groupInputSchema.shape.metadata.default({}),
+  })
+  .brand<'CheckedGroupInput'>();
 export const groupPatchBody = groupInputSchema.partial().strict();
 
 export const clientCreateBody = clientInputSchema;

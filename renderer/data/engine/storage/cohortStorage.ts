@@ -24,7 +24,7 @@ import {
 } from 'rxdb';
 import { CollectionHandle } from './collectionHandle';
 import { CohortStorageInstance, type Internals } from './instance';
-import type { Doc } from './memoryCollection';
+import { ValuePool, type Doc } from './memoryCollection';
 import type { PageKey } from './pageCodec';
 import { upgradeLegacyLog } from './legacy';
 import { migrateCollection } from './migrate';
@@ -60,12 +60,20 @@ export type CohortStorageOptions = {
    * version than the log holds is migrated by the storage, sync state and all (migrate.ts).
    */
   migrations?: Readonly<Record<string, MigrationStrategies>>;
+  /**
+   * Per collection, the fields whose values many documents repeat (a membership's group
+   * and client ids, its dates): memory keeps each value once per database (memoryCollection.ts).
+   * Not for personal data: a value stays in memory until the database closes.
+   */
+  sharedValues?: Readonly<Record<string, readonly string[]>>;
 };
 
 type DatabaseHandle = {
   log: PageLog;
   opened: Promise<unknown>;
   collections: Map<string, CollectionHandle>;
+  /** The repeated values of every collection's documents, each kept once. */
+  pool: ValuePool;
   /** A write erased what earlier pages hold: every log is compacted once writes pause. */
   erasure(): void;
   /** Collections whose last instance is closing: a new handle reads the log after they wrote it. */
@@ -92,8 +100,14 @@ export function getCohortStorage(options: CohortStorageOptions = {}): CohortStor
     const database: DatabaseHandle = {
       log,
       // A database an earlier Cohort kept beside RxDB's replication is brought to today's sync state first.
-      opened: locked.then(() => log.open()).then(() => upgradeLegacyLog(log, options.replicated ?? [])),
+      opened: locked
+        .then(() => performance.mark('cohort:locked'))
+        .then(() => log.open())
+        .then(() => performance.mark('cohort:log-open'))
+        .then(() => upgradeLegacyLog(log, options.replicated ?? []))
+        .then(() => performance.mark('cohort:legacy-checked')),
       collections: new Map(),
+      pool: new ValuePool(),
       closing: new Map(),
       migrations: new Map(),
       opening: 0,
@@ -188,6 +202,7 @@ export function getCohortStorage(options: CohortStorageOptions = {}): CohortStor
           database.log,
           Promise.all([database.opened, database.closing.get(key)]),
           () => databases.get(p.databaseName)?.erasure(),
+          { shared: options.sharedValues?.[p.collectionName] ?? [], pool: database.pool },
         );
         database.collections.set(key, handle);
       }

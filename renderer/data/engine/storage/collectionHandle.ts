@@ -11,7 +11,7 @@
  */
 import { Subject } from 'rxjs';
 import type { EventBulk, RxJsonSchema, RxStorageChangeEvent, RxStorageDefaultCheckpoint } from 'rxdb';
-import { MemoryCollection, type Doc } from './memoryCollection';
+import { MemoryCollection, ValuePool, type Doc } from './memoryCollection';
 import type { Page, PageLog } from './pageLog';
 import { SyncState } from './syncState';
 
@@ -53,8 +53,9 @@ export class CollectionHandle {
      * leave the disk.
      */
     private readonly onErasure: () => void = () => undefined,
+    values: { shared: readonly string[]; pool: ValuePool } = { shared: [], pool: new ValuePool() },
   ) {
-    this.memory = new MemoryCollection(schema, primaryPath);
+    this.memory = new MemoryCollection(schema, primaryPath, values.shared, values.pool);
     this.ready = logOpened.then(() => this.load());
     // Seen by whoever uses the collection; not an unhandled rejection meanwhile.
     this.ready.catch(() => undefined);
@@ -68,6 +69,7 @@ export class CollectionHandle {
     });
     this.next = next;
     this.pages = pages;
+    performance.mark(`cohort:loaded ${this.key}`);
     if (erasedOnDisk) this.onErasure();
     this.scheduleCompaction();
   }
