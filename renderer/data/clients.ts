@@ -5,7 +5,7 @@ import { newId } from '../../domain/ids';
 import { buildSearchIndex } from '../../domain/search';
 import { useData } from './DataProvider';
 import { sortByName } from './groups';
-import { useLiveQuery } from './live';
+import { useAllDocuments, useLiveQuery } from './live';
 
 const nobody = (): Client[] => [];
 
@@ -20,7 +20,7 @@ export function useClients(search: string): {
   find(term: string, limit?: number): Client[];
 } {
   const { db } = useData();
-  const all = useLiveQuery(db.clients, {}, 'all');
+  const all = useAllDocuments(db.clients);
   const search$ = useMemo(
     () => (all ? buildSearchIndex(sortByName(all, 'asc'), (c) => [c.name, c.email, c.phone]) : null),
     [all],

@@ -62,6 +62,8 @@ export async function createCohortDatabase(options: DatabaseOptions): Promise<Co
             replicated: SYNC_COLLECTIONS,
             migrations: MIGRATIONS,
             sharedValues: SHARED_VALUES,
+            // The overview's groups first; the clients and memberships after them.
+            loadLater: ['clients', 'memberships'],
           }),
       ),
     }),

@@ -6,7 +6,7 @@ import { newId } from '../../domain/ids';
 import type { Membership } from '../../domain/membership';
 import { buildSearchIndex } from '../../domain/search';
 import { useData } from './DataProvider';
-import { useLiveQuery } from './live';
+import { useAllDocuments, useLiveQuery } from './live';
 import { usePageCounts } from './memberCounts';
 
 export type GroupSort = 'name' | '-name';
@@ -25,7 +25,7 @@ export function useGroups(
   sort: GroupSort = 'name',
 ): { groups: GroupRow[] | null; total: number } {
   const { db } = useData();
-  const all = useLiveQuery(db.groups, {}, 'all');
+  const all = useAllDocuments(db.groups);
   // Work that depends on the data is done when the data changes, not on every keystroke:
   // a keystroke only scans the pre-folded, pre-sorted rows.
   const sorted = useMemo(() => {

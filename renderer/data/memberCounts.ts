@@ -82,6 +82,7 @@ export class CountsCache {
   private counts = new Map<string, [number, number]>();
   private day = '';
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  private saveAt = 0;
   private writes: Promise<unknown> = Promise.resolve();
   readonly ready: Promise<void>;
   private readonly sub: { unsubscribe(): void };
@@ -98,7 +99,7 @@ export class CountsCache {
       for (const groupId of [event.documentData.groupId, before?.groupId]) {
         if (groupId === undefined) continue;
         if (!loaded) changed.add(groupId);
-        else if (this.counts.delete(groupId)) this.scheduleSave();
+        else if (this.counts.delete(groupId)) this.scheduleSave(SAVE_MS);
       }
     });
     this.ready = store
@@ -136,11 +137,17 @@ export class CountsCache {
       this.counts.clear();
     }
     for (const [id, c] of counts) this.counts.set(id, [c.all, c.active]);
-    this.scheduleSave();
+    // Counts just read are written at once: the app may be closed right after they show.
+    this.scheduleSave(0);
   }
 
-  private scheduleSave(): void {
-    this.saveTimer ??= setTimeout(() => {
+  /** Writes the cache within `ms` (sooner if a write is due sooner already). */
+  private scheduleSave(ms: number): void {
+    const at = Date.now() + ms;
+    if (this.saveTimer !== undefined && this.saveAt <= at) return;
+    clearTimeout(this.saveTimer);
+    this.saveAt = at;
+    this.saveTimer = setTimeout(() => {
       this.saveTimer = undefined;
       const data: CachedCounts = { day: this.day, counts: Object.fromEntries(this.counts) };
       this.writes = this.writes

@@ -17,6 +17,8 @@ import { startTestServer, type TestServer } from '../../../sync/server/testing';
 import { createCohortDatabase, syncConflicts, type CohortDatabase } from '../database';
 import { fromBase64, importKey } from '../encryption';
 import { replicaOf, startSync } from './replicate';
+import { LOG_FORMAT } from './storage/legacy';
+import { PageLog } from './storage/pageLog';
 
 type Fixture = {
   databaseName: string;
@@ -135,6 +137,11 @@ describe('a device database of 2026-12-04', () => {
     }
     expect(waiting).toBe(fixture.expected.pending);
     expect(syncConflicts(db).conflictLog.entries).toEqual(fixture.expected.conflictLog);
+    // Converted once: the log says so, and the next start does not look through it again.
+    const log = new PageLog(name, undefined, { indexedDB, IDBKeyRange });
+    await log.open();
+    expect(await log.mark('format')).toBe(LOG_FORMAT);
+    log.close();
   });
 
   it('then sends exactly what waited, each taken as it assumed, and nothing else', async () => {

@@ -66,6 +66,12 @@ export type CohortStorageOptions = {
    * Not for personal data: a value stays in memory until the database closes.
    */
   sharedValues?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * The collections the first screen shows (the groups): the large ones listed in
+   * `loadLater` start reading their pages once these are read, instead of sharing the
+   * main thread with them (the groups' rows waited 200 ms behind 500,000 memberships).
+   */
+  loadLater?: readonly string[];
 };
 
 type DatabaseHandle = {
@@ -167,6 +173,14 @@ export function getCohortStorage(options: CohortStorageOptions = {}): CohortStor
     return migration;
   };
 
+  /** Waits until the collections not in `loadLater` that are open now have read their pages (failed or not). */
+  const loadedFirst = (database: DatabaseHandle) =>
+    Promise.all(
+      [...database.collections.entries()]
+        .filter(([key]) => !(options.loadLater ?? []).some((name) => key.startsWith(`${name}--`)))
+        .map(([, handle]) => handle.ready.catch(() => undefined)),
+    );
+
   return {
     name: COHORT_STORAGE_NAME,
     rxdbVersion: TESTED_RXDB_VERSION,
@@ -200,7 +214,9 @@ export function getCohortStorage(options: CohortStorageOptions = {}): CohortStor
           p.schema,
           getPrimaryFieldOfPrimaryKey(p.schema.primaryKey),
           database.log,
-          Promise.all([database.opened, database.closing.get(key)]),
+          Promise.all([database.opened, database.closing.get(key)]).then(() =>
+            (options.loadLater ?? []).includes(p.collectionName) ? loadedFirst(database) : undefined,
+          ),
           () => databases.get(p.databaseName)?.erasure(),
           { shared: options.sharedValues?.[p.collectionName] ?? [], pool: database.pool },
         );

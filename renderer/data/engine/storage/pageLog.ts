@@ -53,6 +53,8 @@ export type IndexedDbEnvironment = {
 
 type PageRow = { c: string; s: number; body: StoredBody };
 type HeadRow = { c: string; from: number };
+/** A fact about the whole log, such as the format it is in (`format`: legacy.ts). */
+type MarkRow = { name: string; value: number };
 
 /** The IndexedDB database holding local database `name`. */
 export const logDatabaseName = (name: string) => `cohort-log-${name}`;
@@ -66,6 +68,7 @@ export class PageLog {
   private readonly db: Dexie;
   private readonly pages: Table<PageRow, [string, number]>;
   private readonly heads: Table<HeadRow, string>;
+  private readonly marks: Table<MarkRow, string>;
   private opened = false;
 
   constructor(
@@ -84,8 +87,11 @@ export class PageLog {
     });
     // The stores an earlier version made with IndexedDB's own API at version 1: the same.
     this.db.version(1).stores({ pages: '[c+s]', heads: 'c' });
+    // Version 2 (2026-12-08) adds the marks; Dexie adds the table to a log of version 1.
+    this.db.version(2).stores({ pages: '[c+s]', heads: 'c', marks: 'name' });
     this.pages = this.db.table('pages');
     this.heads = this.db.table('heads');
+    this.marks = this.db.table('marks');
     // Deleting the database (sign-out, a rebuild) does not wait for this connection:
     // Dexie closes it when another asks (its own 'versionchange' handler).
   }
@@ -182,6 +188,17 @@ export class PageLog {
   }
 
   /** The collections the log holds (their keys: `name--version`). */
+  /** The mark `name`, 0 when the log has none. */
+  async mark(name: string): Promise<number> {
+    this.ensureOpen();
+    return (await this.marks.get(name))?.value ?? 0;
+  }
+
+  async setMark(name: string, value: number): Promise<void> {
+    this.ensureOpen();
+    await this.marks.put({ name, value });
+  }
+
   async collections(): Promise<string[]> {
     this.ensureOpen();
     const keys = (await this.pages.toCollection().primaryKeys()) as [string, number][];
