@@ -155,12 +155,13 @@ describe('member counts', () => {
     );
   });
 
-  it('hands over the kept counts before the memberships are read back, then the counts read', async () => {
+  it('hands over the kept counts before the memberships are read back, and reads only the groups it lacks', async () => {
     const name = `early-counts-${Date.now()}`;
     const db = await database(name, true);
-    await db.memberships.bulkInsert(
-      ['c1', 'c2'].map((c) => createMembership('g1', c, { startDate: '2020-01-01' }, 1)),
-    );
+    await db.memberships.bulkInsert([
+      ...['c1', 'c2'].map((c) => createMembership('g1', c, { startDate: '2020-01-01' }, 1)),
+      createMembership('g2', 'c1', { startDate: '2020-01-01' }, 1),
+    ]);
     const first: MemberCounts[] = [];
     const stop = watchPageCounts(db.memberships, ['g1'], (c) => first.push(c), countsCache(db.memberships));
     await vi.waitFor(() => expect(first).toHaveLength(1));
@@ -170,26 +171,45 @@ describe('member counts', () => {
     open.splice(open.indexOf(db), 1);
 
     const again = await database(name, true);
-    // The storage's read of the memberships is held back: only the kept counts can answer.
+    // The storage's reads of the memberships are held back: only the kept counts can answer.
     let release: () => void = () => undefined;
     const held = new Promise<void>((resolve) => (release = resolve));
     const query = again.memberships.storageInstance.query.bind(again.memberships.storageInstance);
-    vi.spyOn(again.memberships.storageInstance, 'query').mockImplementation(async (q) => {
+    const reads = vi.spyOn(again.memberships.storageInstance, 'query').mockImplementation(async (q) => {
       await held;
       return query(q);
     });
+    // Every group shown is kept: the counts come from the cache, and nothing is read.
+    const kept: MemberCounts[] = [];
+    const stopKept = watchPageCounts(
+      again.memberships,
+      ['g1'],
+      (c) => kept.push(c),
+      countsCache(again.memberships),
+    );
+    await vi.waitFor(() => expect(kept).toHaveLength(1));
+    expect(kept[0]?.get('g1')).toEqual({ all: 2, active: 2 });
+    stopKept();
+    expect(reads).not.toHaveBeenCalled();
+
+    // g2 is not kept: g1's count comes at once, then the read of the page answers for both.
     const shown: MemberCounts[] = [];
     const stopAgain = watchPageCounts(
       again.memberships,
-      ['g1'],
+      ['g1', 'g2'],
       (c) => shown.push(c),
       countsCache(again.memberships),
     );
     await vi.waitFor(() => expect(shown).toHaveLength(1));
-    expect(shown[0]?.get('g1')).toEqual({ all: 2, active: 2 });
+    expect(shown[0]).toEqual(new Map([['g1', { all: 2, active: 2 }]]));
     release();
     await vi.waitFor(() => expect(shown).toHaveLength(2));
-    expect(shown[1]?.get('g1')).toEqual({ all: 2, active: 2 });
+    expect(shown[1]).toEqual(
+      new Map([
+        ['g1', { all: 2, active: 2 }],
+        ['g2', { all: 1, active: 1 }],
+      ]),
+    );
     stopAgain();
   });
 

@@ -67,8 +67,10 @@ export async function countGroups(
 const PUBLISH_MS = 250;
 
 const CACHE_DOC = 'member-counts';
-/** How long the cache gathers changes before it is written. */
-export const SAVE_MS = 500;
+/** The least time between two writes of the cache (the first after a pause is at once). */
+export const SAVE_MS = 1_000;
+/** Groups kept, the most recently counted: the cache stays a small document. */
+const MAX_KEPT = 2_000;
 
 type CachedCounts = { day: string; counts: Record<string, [all: number, active: number]> };
 
@@ -82,7 +84,7 @@ export class CountsCache {
   private counts = new Map<string, [number, number]>();
   private day = '';
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
-  private saveAt = 0;
+  private lastSave = 0;
   private writes: Promise<unknown> = Promise.resolve();
   readonly ready: Promise<void>;
   private readonly sub: { unsubscribe(): void };
@@ -99,7 +101,7 @@ export class CountsCache {
       for (const groupId of [event.documentData.groupId, before?.groupId]) {
         if (groupId === undefined) continue;
         if (!loaded) changed.add(groupId);
-        else if (this.counts.delete(groupId)) this.scheduleSave(SAVE_MS);
+        else if (this.counts.delete(groupId)) this.scheduleSave();
       }
     });
     this.ready = store
@@ -136,24 +138,34 @@ export class CountsCache {
       this.day = day;
       this.counts.clear();
     }
-    for (const [id, c] of counts) this.counts.set(id, [c.all, c.active]);
-    // Counts just read are written at once: the app may be closed right after they show.
-    this.scheduleSave(0);
+    for (const [id, c] of counts) {
+      // Moved to the end: the oldest counted go first when there are too many.
+      this.counts.delete(id);
+      this.counts.set(id, [c.all, c.active]);
+    }
+    for (const id of this.counts.keys()) {
+      if (this.counts.size <= MAX_KEPT) break;
+      this.counts.delete(id);
+    }
+    this.scheduleSave();
   }
 
-  /** Writes the cache within `ms` (sooner if a write is due sooner already). */
-  private scheduleSave(ms: number): void {
-    const at = Date.now() + ms;
-    if (this.saveTimer !== undefined && this.saveAt <= at) return;
-    clearTimeout(this.saveTimer);
-    this.saveAt = at;
+  /**
+   * Writes the cache: at once after a pause (counts just read are kept even if the app is
+   * closed right after they show), else once SAVE_MS after the last write, with everything
+   * that changed meanwhile (a burst of keystrokes in the search, of pulled pages).
+   */
+  private scheduleSave(): void {
+    if (this.saveTimer !== undefined) return;
+    const wait = Math.max(0, this.lastSave + SAVE_MS - Date.now());
     this.saveTimer = setTimeout(() => {
       this.saveTimer = undefined;
+      this.lastSave = Date.now();
       const data: CachedCounts = { day: this.day, counts: Object.fromEntries(this.counts) };
       this.writes = this.writes
         .then(() => this.store.upsertLocal(CACHE_DOC, { data }))
         .catch(() => undefined);
-    }, SAVE_MS);
+    }, wait);
   }
 
   /**
@@ -185,9 +197,9 @@ export function countsCache(collection: RxCollection<Membership>): CountsCache {
 }
 
 /**
- * Calls `onCounts` with the member counts of `groupIds`: the kept ones at once (when
- * `cache` has some), then those read, and again after each burst of changes to their
- * memberships (at most every PUBLISH_MS). Returns the stop.
+ * Calls `onCounts` with the member counts of `groupIds`: the kept ones first (when `cache`
+ * has some), then, unless it had them all, those read; and again after each burst of
+ * changes to their memberships (at most every PUBLISH_MS). Returns the stop.
  */
 export function watchPageCounts(
   collection: RxCollection<Membership>,
@@ -197,7 +209,6 @@ export function watchPageCounts(
 ): () => void {
   const shown = new Set(groupIds);
   let current = true;
-  let read = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const count = () => {
     timer = undefined;
@@ -205,7 +216,6 @@ export function watchPageCounts(
     countGroups(collection, [...shown], day).then(
       (counts) => {
         if (!current) return;
-        read = true;
         cache?.put(counts, day);
         onCounts(counts);
       },
@@ -218,12 +228,15 @@ export function watchPageCounts(
     if (shown.has(event.documentData.groupId) || (before && shown.has(before.groupId)))
       timer ??= setTimeout(count, PUBLISH_MS);
   });
-  void cache?.ready.then(() => {
-    if (!current || read) return;
-    const kept = cache.get(groupIds);
-    if (kept.size > 0) onCounts(kept);
-  });
-  count();
+  if (!cache) count();
+  else
+    void cache.ready.then(() => {
+      if (!current) return;
+      // The cache forgets a group at any change to its memberships: what it has is exact.
+      const kept = cache.get(groupIds);
+      if (kept.size > 0) onCounts(kept);
+      if (kept.size < shown.size) count();
+    });
   return () => {
     current = false;
     clearTimeout(timer);

@@ -53,6 +53,9 @@ describe('memory collection', () => {
     expect(pool.size).toBe(3 + 2 + 1);
     const held = [...memory.docs.values()];
     expect(new Set(held.map((d) => d._attachments)).size).toBe(1);
+    // Written at one time (one page): one frozen _meta for all of them.
+    expect(new Set(held.map((d) => d._meta)).size).toBe(1);
+    expect(Object.isFrozen(held[0]?._meta)).toBe(true);
     expect(held[0]?._attachments).toEqual({});
     // Values read back unchanged, and found through the index.
     expect(memory.docs.get('m7')).toMatchObject({
@@ -64,6 +67,9 @@ describe('memory collection', () => {
     // A new version of a document: the pool holds its new revision, the index follows.
     memory.write([parsed('m7', 'g2', '2026-01-02', 2)]);
     expect(pool.size).toBe(3 + 2 + 2);
+    // Written later: a _meta of its own, with its own time.
+    expect(memory.docs.get('m7')?._meta).toEqual({ lwt: 2 });
+    expect(memory.docs.get('m8')?._meta).toEqual({ lwt: 1 });
     expect(memory.count(query({ groupId: 'g1' }))).toBe(99);
     expect(memory.count(query({ groupId: 'g2' }))).toBe(101);
   });

@@ -46,6 +46,8 @@ const LARGE = 20_000;
 export class MemoryCollection {
   readonly docs = new Map<string, Doc>();
   private readonly indexes = new Map<string, SortedIndex<Doc>>();
+  /** The `_meta` of the document shared last: the documents of one page have one write time. */
+  private lastMeta: Doc['_meta'] | undefined;
   /** Equality lookups on the leading fields of indexes of three fields or more ([_deleted, groupId, id]). */
   private readonly buckets = new Map<string, PrefixBuckets<Doc>>();
 
@@ -104,6 +106,15 @@ export class MemoryCollection {
     if (typeof doc._rev === 'string') doc._rev = this.pool.of(doc._rev);
     if (doc._attachments !== NO_ATTACHMENTS && Object.keys(doc._attachments ?? {}).length === 0)
       doc._attachments = NO_ATTACHMENTS;
+    // One `_meta` for a run of documents written at the same time (a pulled page, a page
+    // read back): RxDB shares one among the documents of a bulk insert too, and copies it
+    // before it changes a document. Frozen, so that nothing can change it for all of them.
+    const meta = doc._meta;
+    if (meta !== undefined && Object.keys(meta).length === 1) {
+      const last = this.lastMeta;
+      if (last !== undefined && last !== meta && last.lwt === meta.lwt) doc._meta = last;
+      else if (last !== meta) this.lastMeta = Object.freeze(meta);
+    }
     for (const field of this.shared) {
       const value = doc[field];
       if (typeof value === 'string') doc[field] = this.pool.of(value);

@@ -199,10 +199,26 @@ export class PageLog {
     await this.marks.put({ name, value });
   }
 
+  /**
+   * The collections the log holds: one request per collection, each for the first key
+   * after the one before (reading every key took tens of milliseconds at each start for a
+   * log of thousands of records).
+   */
   async collections(): Promise<string[]> {
     this.ensureOpen();
-    const keys = (await this.pages.toCollection().primaryKeys()) as [string, number][];
-    return [...new Set(keys.map(([c]) => c))];
+    const out: string[] = [];
+    for (;;) {
+      const last = out.at(-1);
+      const next = (await (last === undefined
+        ? this.pages.toCollection()
+        : this.pages.where('[c+s]').above([last, Infinity])
+      )
+        .limit(1)
+        .primaryKeys()) as [string, number][];
+      const c = next[0]?.[0];
+      if (c === undefined) return out;
+      out.push(c);
+    }
   }
 
   /** The position after collection `c`'s last record: where nothing written so far can be overwritten. */

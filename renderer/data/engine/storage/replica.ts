@@ -81,6 +81,8 @@ export class Replica {
       const pending: [string, unknown][] = [];
       const settled: string[] = [];
       const seen = new Set<string>();
+      // The page's write time, one `_meta` for all its documents (memoryCollection.ts shares it).
+      const meta = { lwt: now() };
       for (const id of ids) {
         if (seen.has(id)) continue;
         seen.add(id);
@@ -93,7 +95,7 @@ export class Replica {
         });
         if (!outcome) continue;
         if (outcome.doc && !(stored && sameState(serverStateOf(stored), outcome.doc))) {
-          const written = this.stored(id, outcome.doc, stored);
+          const written = this.stored(id, outcome.doc, stored, meta);
           docs.push(written);
           const event = changeEvent(id, written, stored);
           if (event) events.push(event);
@@ -111,7 +113,11 @@ export class Replica {
         ...(checkpoint === undefined ? {} : { checkpoint }),
       };
       await this.handle.write(page);
-      const last = docs.at(-1);
+      // The page's last document in the order of [_meta.lwt, id]: they share one write time.
+      const last = docs.reduce<Doc | undefined>(
+        (max, doc) => (!max || (doc[this.primaryPath] as string) > (max[this.primaryPath] as string) ? doc : max),
+        undefined,
+      );
       if (last) {
         this.handle.emit({
           id: `${this.token}-${last._meta.lwt}-${docs.length}`,
@@ -123,11 +129,11 @@ export class Replica {
     });
   }
 
-  /** `state` as the storage keeps it: a new revision, the write's time. */
-  private stored(id: string, state: ServerState, previous: Doc | undefined): Doc {
+  /** `state` as the storage keeps it: a new revision, the write's time (`meta`). */
+  private stored(id: string, state: ServerState, previous: Doc | undefined, meta: Doc['_meta']): Doc {
     const doc = { ...state, [this.primaryPath]: id, _deleted: state._deleted === true } as Doc;
     doc._attachments = {};
-    doc._meta = { lwt: now() };
+    doc._meta = meta;
     doc._rev = createRevision(this.token, previous);
     return doc;
   }
