@@ -166,6 +166,7 @@ export class CollectionHandle {
    */
   async compact(erasing = false): Promise<void> {
     if (erasing ? !this.holdsReplaced : !this.wasteful()) return;
+    performance.mark(`cohort:compact ${this.key}`);
     const docs = [...this.memory.docs.values()];
     const pages: Page[] = [];
     for (let i = 0; i < docs.length; i += SNAPSHOT_PAGE)

@@ -122,7 +122,11 @@ export async function openPart(body: unknown, where: string, key?: PageKey): Pro
 
 /** The page in `body` (see openPart for what fails how). */
 export async function decodePage(body: unknown, where: string, key?: PageKey): Promise<Page> {
-  const json = await openPart(body, where, key);
+  return parsePage(await openPart(body, where, key), where);
+}
+
+/** A page from its opened JSON (openPart); throws DamagedPageError for anything else. */
+export function parsePage(json: string, where: string): Page {
   let page: unknown;
   try {
     page = JSON.parse(json);

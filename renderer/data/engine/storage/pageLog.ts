@@ -23,9 +23,9 @@
  */
 import { Dexie, type DexieOptions, type Table } from 'dexie';
 import {
-  decodePage,
   encodePart,
   openPart,
+  parsePage,
   pageParts,
   type Page,
   type PageKey,
@@ -61,6 +61,15 @@ export const logDatabaseName = (name: string) => `cohort-log-${name}`;
 
 /** Records read per IndexedDB request while opening a collection. */
 const READ_BATCH = 100;
+/** The longest stretch of parsing and applying pages without letting the page handle input. */
+const LOAD_SLICE_MS = 8;
+
+/** Lets the page handle what waits (input first, where the browser has scheduler.yield). */
+function yieldToMain(): Promise<void> {
+  const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
+  if (typeof scheduler?.yield === 'function') return scheduler.yield();
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
 /** Pages per transaction while writing a snapshot (each is sealed before its transaction starts). */
 const SNAPSHOT_BATCH = 20;
 
@@ -126,13 +135,21 @@ export class PageLog {
     let pages = 0;
     for (;;) {
       const rows = await this.range(c, next, Infinity).limit(READ_BATCH).toArray();
-      // Decrypted side by side (WebCrypto works off the main thread), applied in order.
-      const decoded = await Promise.all(rows.map((row) => decodePage(row.body, where(c, row.s), this.key)));
-      rows.forEach((row, i) => {
-        apply(decoded[i] as Page, row.s);
+      // Decrypted side by side (WebCrypto works off the main thread), then parsed and
+      // applied in order, letting the page handle input every few milliseconds: a batch
+      // of 100 pages of memberships applied at once held the main thread for half a
+      // second while the overview was already being searched.
+      const opened = await Promise.all(rows.map((row) => openPart(row.body, where(c, row.s), this.key)));
+      let slice = performance.now();
+      for (const [i, row] of rows.entries()) {
+        apply(parsePage(opened[i] as string, where(c, row.s)), row.s);
         next = row.s + 1;
         pages += 1;
-      });
+        if (performance.now() - slice > LOAD_SLICE_MS) {
+          await yieldToMain();
+          slice = performance.now();
+        }
+      }
       if (rows.length < READ_BATCH) break;
     }
     if (from > 0) void this.dropBefore(c, from).catch(() => undefined);
@@ -199,6 +216,12 @@ export class PageLog {
     await this.marks.put({ name, value });
   }
 
+  /** Whether the log holds any record of collection `c` (one request). */
+  async holds(c: string): Promise<boolean> {
+    this.ensureOpen();
+    return (await this.range(c, -Infinity, Infinity).limit(1).primaryKeys()).length > 0;
+  }
+
   /**
    * The collections the log holds: one request per collection, each for the first key
    * after the one before (reading every key took tens of milliseconds at each start for a
@@ -209,9 +232,8 @@ export class PageLog {
     const out: string[] = [];
     for (;;) {
       const last = out.at(-1);
-      const next = (await (last === undefined
-        ? this.pages.toCollection()
-        : this.pages.where('[c+s]').above([last, Infinity])
+      const next = (await (
+        last === undefined ? this.pages.toCollection() : this.pages.where('[c+s]').above([last, Infinity])
       )
         .limit(1)
         .primaryKeys()) as [string, number][];
