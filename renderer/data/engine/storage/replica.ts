@@ -115,7 +115,8 @@ export class Replica {
       await this.handle.write(page);
       // The page's last document in the order of [_meta.lwt, id]: they share one write time.
       const last = docs.reduce<Doc | undefined>(
-        (max, doc) => (!max || (doc[this.primaryPath] as string) > (max[this.primaryPath] as string) ? doc : max),
+        (max, doc) =>
+          !max || (doc[this.primaryPath] as string) > (max[this.primaryPath] as string) ? doc : max,
         undefined,
       );
       if (last) {
