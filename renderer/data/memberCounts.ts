@@ -11,15 +11,19 @@
  * and only on the day they were read ("active today" is of that day).
  */
 import { useEffect, useState } from 'react';
-import { normalizeMangoQuery, prepareQuery, type MangoQuerySelector, type RxCollection } from 'rxdb';
+import {
+  normalizeMangoQuery,
+  prepareQuery,
+  type MangoQuerySelector,
+  type RxChangeEvent,
+  type RxCollection,
+} from 'rxdb';
 import { today } from '../../domain/dates';
 import { isMemberOn, type Membership } from '../../domain/membership';
 import { isOpen } from './live';
 import type { LocalDocumentStore } from './engine/conflicts';
 
 export type MemberCounts = Map<string, { all: number; active: number }>;
-
-type Stored = Membership & { _deleted?: boolean; _meta?: { lwt?: number } };
 
 /**
  * The live memberships matching `selector`, straight from storage: plain records, no
@@ -29,7 +33,7 @@ type Stored = Membership & { _deleted?: boolean; _meta?: { lwt?: number } };
 async function readStored(
   collection: RxCollection<Membership>,
   selector: MangoQuerySelector<Membership>,
-): Promise<Stored[]> {
+): Promise<Membership[]> {
   const schema = collection.schema.jsonSchema;
   const query = prepareQuery(
     schema,
@@ -61,6 +65,14 @@ export async function countGroups(
     }),
   );
   return counts;
+}
+
+/** The groups a change to a membership touches: its group, and the one it was in before. */
+function groupsOf(event: RxChangeEvent<Membership>): string[] {
+  const before = event.previousDocumentData as Membership | undefined;
+  return before && before.groupId !== event.documentData.groupId
+    ? [event.documentData.groupId, before.groupId]
+    : [event.documentData.groupId];
 }
 
 /** How long changes to the shown groups' memberships gather before their counts are read again. */
@@ -97,9 +109,7 @@ export class CountsCache {
     const changed = new Set<string>();
     let loaded = false;
     this.sub = collection.$.subscribe((event) => {
-      const before = event.previousDocumentData as Membership | undefined;
-      for (const groupId of [event.documentData.groupId, before?.groupId]) {
-        if (groupId === undefined) continue;
+      for (const groupId of groupsOf(event)) {
         if (!loaded) changed.add(groupId);
         else if (this.counts.delete(groupId)) this.scheduleSave();
       }
@@ -224,9 +234,7 @@ export function watchPageCounts(
   };
   // Listen first, then read: a change made during the read is read again after it.
   const sub = collection.$.subscribe((event) => {
-    const before = event.previousDocumentData as Membership | undefined;
-    if (shown.has(event.documentData.groupId) || (before && shown.has(before.groupId)))
-      timer ??= setTimeout(count, PUBLISH_MS);
+    if (groupsOf(event).some((groupId) => shown.has(groupId))) timer ??= setTimeout(count, PUBLISH_MS);
   });
   if (!cache) count();
   else

@@ -136,6 +136,7 @@ async function convertLegacyLog(log: PageLog, replicated: readonly string[]): Pr
       ...(checkpoint === undefined ? {} : { checkpoint }),
     });
   }
+  let stayed = 0;
   if (localKey && outbox !== null) {
     const left = Object.fromEntries(Object.entries(outbox).filter(([k]) => !converted.has(k)));
     const rest =
@@ -154,9 +155,8 @@ async function convertLegacyLog(log: PageLog, replicated: readonly string[]): Pr
             ],
           };
     await log.append(localKey, await log.end(localKey), rest);
-    for (const key of metaKeys) await log.drop(key);
-    return Object.keys(left).length;
+    stayed = Object.keys(left).length;
   }
   for (const key of metaKeys) await log.drop(key);
-  return 0;
+  return stayed;
 }

@@ -64,14 +64,15 @@ const READ_BATCH = 100;
 /** The longest stretch of parsing and applying pages without letting the page handle input. */
 const LOAD_SLICE_MS = 8;
 
+/** Pages per transaction while writing a snapshot (each is sealed before its transaction starts). */
+const SNAPSHOT_BATCH = 20;
+
 /** Lets the page handle what waits (input first, where the browser has scheduler.yield). */
 function yieldToMain(): Promise<void> {
   const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
   if (typeof scheduler?.yield === 'function') return scheduler.yield();
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
-/** Pages per transaction while writing a snapshot (each is sealed before its transaction starts). */
-const SNAPSHOT_BATCH = 20;
 
 export class PageLog {
   private readonly db: Dexie;
